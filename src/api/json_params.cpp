@@ -1,0 +1,63 @@
+#include "api/json_params.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/errors.hpp"
+
+namespace coffer::api {
+
+namespace json = boost::json;
+
+namespace {
+
+[[noreturn]] void Malformed(const std::string& why) { throw BadRequest(400, "JSON body: " + why); }
+
+std::string NumberText(double value) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  if (ec != std::errc()) Malformed("unrepresentable number");
+  return std::string(buf, end);
+}
+
+// The text of a scalar member; nullopt for null.
+std::optional<std::string> ScalarText(const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::string: return std::string(value.get_string());
+    case json::kind::int64: return std::to_string(value.get_int64());
+    case json::kind::uint64: return std::to_string(value.get_uint64());
+    case json::kind::double_: return NumberText(value.get_double());
+    case json::kind::bool_: return value.get_bool() ? "true" : "false";
+    case json::kind::null: return std::nullopt;
+    default: Malformed("nested objects and arrays are not parameters");
+  }
+}
+
+}  // namespace
+
+void DecodeJsonBody(std::string_view body, Params& params) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return;
+  boost::system::error_code ec;
+  json::parse_options options;
+  options.max_depth = 4;
+  const json::value document = json::parse(body, ec, {}, options);
+  if (ec) Malformed("not JSON");
+  if (!document.is_object()) Malformed("not an object");
+  for (const auto& [name, value] : document.get_object()) {
+    if (!value.is_array()) {
+      if (auto text = ScalarText(value)) params.Add(ParamSource::kBody, name, std::move(*text));
+      continue;
+    }
+    std::string joined;
+    bool first = true;
+    for (const auto& element : value.get_array()) {
+      auto text = ScalarText(element);
+      if (!text) Malformed("null inside an array");
+      joined.append(first ? "" : ";").append(*text);
+      first = false;
+    }
+    params.Add(ParamSource::kBody, name, std::move(joined));
+  }
+}
+
+}  // namespace coffer::api

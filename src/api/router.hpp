@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+
+#include "api/method_table.hpp"
+#include "auth/authenticator.hpp"
+#include "common/http_message.hpp"
+#include "store/store.hpp"
+
+namespace coffer::api {
+
+struct RouterOptions {
+  // Parameters per request, query and body together (SPEC 1.5); more → HTTP 413.
+  std::size_t max_params = 256;
+};
+
+// Answers every HTTP request the transport reads: `/healthz`, and the methods under
+// `/platform_api` in the order of SPEC 5.2 (decoding, method selection, authentication, roles,
+// then the method). Never throws; thread-safe.
+class Router {
+ public:
+  Router(const MethodTable& methods, auth::Authenticator& authenticator, store::Store& store,
+         RouterOptions options);
+
+  common::HttpResponse Handle(const common::HttpRequest& request) const;
+
+  // The answer to a request the transport refused (400, 413, 414, 431): that status and the
+  // error envelope with code 101.
+  static common::HttpResponse Refusal(int status);
+
+ private:
+  common::HttpResponse HandleApi(const common::HttpRequest& request) const;
+  common::HttpResponse HandleHealth() const;
+
+  const MethodTable& methods_;
+  auth::Authenticator& authenticator_;
+  store::Store& store_;
+  const RouterOptions options_;
+};
+
+}  // namespace coffer::api

@@ -1,0 +1,34 @@
+#include "cli/bootstrap.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "cli/credentials.hpp"
+#include "cli/data_dir.hpp"
+
+namespace coffer::cli {
+
+std::optional<std::string> BootstrapOwner(store::Store& store, const common::Clock& clock,
+                                          const std::string& data_dir) {
+  const std::string path = (std::filesystem::path(data_dir) / "credentials.json").string();
+  std::error_code ec;
+  const bool file_exists = std::filesystem::exists(path, ec);
+  if (store.HasAccounts()) {
+    return file_exists ? std::optional<std::string>(path) : std::nullopt;
+  }
+  const int64_t now = clock.NowSeconds();
+  IssuedKey issued = IssueKey({"Owner"}, "created on first start", now);
+  const auto account = store.CreateAccount("dev", "dev@localhost", now, issued.key);
+  issued.key.account_id = account.id;
+  if (file_exists) {
+    spdlog::warn("{} exists and was kept; the new Owner key {} has no credentials file", path,
+                 issued.key.key_id);
+    return path;
+  }
+  WriteNewFile(path, CredentialsJson(account, issued), 0600);
+  spdlog::info("first start: created account {} ({}) and its Owner key", account.id, account.name);
+  return path;
+}
+
+}  // namespace coffer::cli

@@ -1,0 +1,187 @@
+#include "cli/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <sstream>
+
+#include "common/strings.hpp"
+#include "domain/roles.hpp"
+
+namespace coffer::cli {
+
+namespace {
+
+void AddStorage(CLI::App& command, StorageOptions& storage) {
+  command.add_option("--data", storage.data_dir, "data directory (created 0700 if missing)")
+      ->capture_default_str();
+}
+
+// "HOST:PORT", "[IPv6]:PORT".
+void ParseListen(const std::string& text, http::ServerOptions& server) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw UsageError("--listen must be HOST:PORT, got '" + text + "'");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto port = common::ParseStrictInt64(text.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535) {
+    throw UsageError("--listen port must be 0..65535, got '" + text.substr(colon + 1) + "'");
+  }
+  server.host = host;
+  server.port = static_cast<uint16_t>(*port);
+}
+
+std::chrono::milliseconds Seconds(double seconds, const char* flag) {
+  if (!(seconds > 0) || seconds > 86400 * 365) {
+    throw UsageError(std::string(flag) + " must be a positive number of seconds");
+  }
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
+}
+
+struct ServeFlags {
+  std::string listen = "127.0.0.1:8443";
+  double read_timeout = 30, idle_timeout = 60, drain_timeout = 10;
+  bool self_signed = false;
+};
+
+void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
+  auto* serve = app.add_subcommand("serve", "run the API server");
+  serve->set_config("--config", "", "read options from an INI/TOML file");
+  AddStorage(*serve, o.storage);
+  serve->add_option("--listen", f.listen, "HOST:PORT to listen on (port 0 = any free port)")
+      ->capture_default_str();
+  auto* cert = serve->add_option("--tls-cert", o.tls_cert, "TLS certificate chain (PEM)")
+                   ->check(CLI::ExistingFile);
+  auto* key = serve->add_option("--tls-key", o.tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  auto* self_signed = serve->add_flag("--tls-self-signed", f.self_signed,
+                                      "use a self-signed certificate kept in DATA/tls (default)");
+  auto* plain = serve->add_flag("--plain-http", o.plain_http, "serve plain HTTP instead of HTTPS");
+  plain->excludes(cert)->excludes(key)->excludes(self_signed);
+  self_signed->excludes(cert)->excludes(key);
+  serve->add_option("--threads", o.server.io_threads, "network I/O threads")
+      ->check(CLI::Range(1, 256))->capture_default_str();
+  serve->add_option("--workers", o.server.worker_threads, "request handler threads")
+      ->check(CLI::Range(1, 1024))->capture_default_str();
+  serve->add_option("--max-header-bytes", o.server.max_header_bytes, "request line + headers limit")
+      ->check(CLI::Range(1024, 64 << 20))->capture_default_str();
+  serve->add_option("--max-target-bytes", o.server.max_target_bytes, "request target limit")
+      ->check(CLI::Range(256, 64 << 20))->capture_default_str();
+  serve->add_option("--max-body-bytes", o.server.max_body_bytes, "request body limit")
+      ->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+  serve->add_option("--max-params", o.router.max_params, "parameters per request")
+      ->check(CLI::Range(16, 100000))->capture_default_str();
+  serve->add_option("--max-connections", o.server.max_connections, "open connections limit")
+      ->check(CLI::Range(1, 1000000))->capture_default_str();
+  serve->add_option("--read-timeout", f.read_timeout, "seconds for a whole request to arrive")
+      ->capture_default_str();
+  serve->add_option("--idle-timeout", f.idle_timeout, "seconds a kept-alive connection may idle")
+      ->capture_default_str();
+  serve->add_option("--drain-timeout", f.drain_timeout, "seconds to finish requests on shutdown")
+      ->capture_default_str();
+  serve->add_option("--token-cache-size", o.auth.token_cache_capacity, "verified tokens remembered")
+      ->capture_default_str();
+  serve->add_option("--domain", o.applications.domain, "last labels of full application names")
+      ->capture_default_str();
+  serve->add_option("--max-applications", o.applications.max_per_account,
+                    "applications per account (0 = unlimited)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  serve->add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+}
+
+void FinishServe(ServeOptions& o, const ServeFlags& f) {
+  ParseListen(f.listen, o.server);
+  o.server.read_timeout = Seconds(f.read_timeout, "--read-timeout");
+  o.server.idle_timeout = Seconds(f.idle_timeout, "--idle-timeout");
+  o.server.drain_timeout = Seconds(f.drain_timeout, "--drain-timeout");
+  if (o.applications.domain.empty()) throw UsageError("--domain must not be empty");
+  o.applications.domain = common::AsciiLower(o.applications.domain);
+}
+
+void CheckRoles(const std::vector<std::string>& roles) {
+  for (const auto& role : roles) {
+    if (!domain::IsKnownRole(role)) throw UsageError("unknown role '" + role + "'");
+  }
+}
+
+}  // namespace
+
+Command ParseCommandLine(int argc, const char* const* argv) {
+  CLI::App app("Coffer: per-application secrets and key-value storage, speaking the Voximplant "
+               "Management API",
+               "coffer");
+  app.require_subcommand(1, 1);
+  app.set_version_flag("--version", "coffer 0.1.0");
+
+  ServeOptions serve;
+  ServeFlags serve_flags;
+  AddServe(app, serve, serve_flags);
+
+  auto* account = app.add_subcommand("account", "manage accounts")->require_subcommand(1, 1);
+  AccountCreateOptions account_create;
+  auto* account_create_cmd = account->add_subcommand("create", "create an account with an Owner key");
+  AddStorage(*account_create_cmd, account_create.storage);
+  account_create_cmd->add_option("--name", account_create.name, "account name")->required();
+  account_create_cmd->add_option("--email", account_create.email, "account e-mail")->required();
+  account_create_cmd->add_option("--out", account_create.out, "write the credentials file here (0600)");
+  AccountApiKeyOptions api_key;
+  auto* api_key_cmd = account->add_subcommand("api-key", "create or replace the legacy api_key");
+  AddStorage(*api_key_cmd, api_key.storage);
+  api_key_cmd->add_option("--account", api_key.account_id, "account id")->required();
+
+  auto* key = app.add_subcommand("key", "manage service-account keys")->require_subcommand(1, 1);
+  KeyCreateOptions key_create;
+  auto* key_create_cmd = key->add_subcommand("create", "create an RSA-2048 key");
+  AddStorage(*key_create_cmd, key_create.storage);
+  key_create_cmd->add_option("--account", key_create.account_id, "account id")->required();
+  key_create_cmd->add_option("--role", key_create.roles, "role (repeatable)");
+  key_create_cmd->add_option("--description", key_create.description, "free text");
+  key_create_cmd->add_option("--out", key_create.out, "write the credentials file here (0600)");
+  KeyListOptions key_list;
+  auto* key_list_cmd = key->add_subcommand("list", "list an account's keys");
+  AddStorage(*key_list_cmd, key_list.storage);
+  key_list_cmd->add_option("--account", key_list.account_id, "account id")->required();
+  KeyDeleteOptions key_delete;
+  auto* key_delete_cmd = key->add_subcommand("delete", "delete a key (it stops working at once)");
+  AddStorage(*key_delete_cmd, key_delete.storage);
+  key_delete_cmd->add_option("--key-id", key_delete.key_id, "key id")->required();
+
+  auto* app_cmd = app.add_subcommand("app", "manage applications")->require_subcommand(1, 1);
+  AppCreateOptions app_create;
+  auto* app_create_cmd = app_cmd->add_subcommand("create", "create an application");
+  AddStorage(*app_create_cmd, app_create.storage);
+  app_create_cmd->add_option("--account", app_create.account_id, "account id")->required();
+  app_create_cmd->add_option("--name", app_create.name, "short name")->required();
+  app_create_cmd->add_option("--domain", app_create.domain, "last labels of full names")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help or --version
+    std::ostringstream text;
+    app.exit(e, text, text);
+    throw HelpRequested{text.str()};
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(e.what());
+  }
+
+  if (app.got_subcommand("serve")) {
+    FinishServe(serve, serve_flags);
+    return serve;
+  }
+  if (account_create_cmd->parsed()) return account_create;
+  if (api_key_cmd->parsed()) return api_key;
+  if (key_create_cmd->parsed()) {
+    CheckRoles(key_create.roles);
+    return key_create;
+  }
+  if (key_list_cmd->parsed()) return key_list;
+  if (key_delete_cmd->parsed()) return key_delete;
+  return app_create;
+}
+
+}  // namespace coffer::cli

@@ -1,0 +1,67 @@
+#include "cli/data_dir.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace coffer::cli {
+
+namespace {
+
+[[noreturn]] void Fail(const std::string& what, const std::string& path) {
+  throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
+}
+
+void WriteFile(const std::string& path, const std::string& content, unsigned mode, int flags) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
+  if (fd < 0) Fail(errno == EEXIST ? "refusing to overwrite" : "cannot create", path);
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      Fail("cannot write", path);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
+    ::close(fd);
+    Fail("cannot write", path);
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+void PrepareDataDir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw std::runtime_error("cannot create data directory " + dir + ": " + ec.message());
+    ::chmod(dir.c_str(), 0700);
+  }
+  if (!std::filesystem::is_directory(dir, ec)) {
+    throw std::runtime_error("data directory " + dir + " is not a directory");
+  }
+  if (::access(dir.c_str(), R_OK | W_OK | X_OK) != 0) Fail("data directory is not writable:", dir);
+}
+
+std::string DatabasePath(const std::string& dir) {
+  return (std::filesystem::path(dir) / "coffer.db").string();
+}
+
+void WriteNewFile(const std::string& path, const std::string& content, unsigned mode) {
+  WriteFile(path, content, mode, O_EXCL);
+}
+
+void WriteFileReplacing(const std::string& path, const std::string& content, unsigned mode) {
+  WriteFile(path, content, mode, O_TRUNC);
+}
+
+}  // namespace coffer::cli

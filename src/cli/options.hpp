@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/router.hpp"
+#include "auth/authenticator.hpp"
+#include "http/options.hpp"
+#include "service/applications.hpp"
+
+namespace coffer::cli {
+
+// Where the data lives (SPEC 13).
+struct StorageOptions {
+  std::string data_dir = "./coffer-data";
+};
+
+// `coffer serve` (SPEC 13.1), grouped by the module each part configures.
+struct ServeOptions {
+  StorageOptions storage;
+  std::string tls_cert;  // with tls_key: use these files
+  std::string tls_key;
+  bool plain_http = false;  // otherwise TLS (self-signed in DATA/tls/ unless files are given)
+  std::string log_level = "info";
+  http::ServerOptions server;
+  auth::AuthenticatorOptions auth;
+  service::ApplicationsOptions applications;
+  api::RouterOptions router;
+};
+
+struct AccountCreateOptions {
+  StorageOptions storage;
+  std::string name;
+  std::string email;
+  std::string out;  // credentials file to write (0600) instead of stdout
+};
+
+struct AccountApiKeyOptions {
+  StorageOptions storage;
+  int64_t account_id = 0;
+};
+
+struct KeyCreateOptions {
+  StorageOptions storage;
+  int64_t account_id = 0;
+  std::vector<std::string> roles;
+  std::string description;
+  std::string out;
+};
+
+struct KeyListOptions {
+  StorageOptions storage;
+  int64_t account_id = 0;
+};
+
+struct KeyDeleteOptions {
+  StorageOptions storage;
+  std::string key_id;
+};
+
+struct AppCreateOptions {
+  StorageOptions storage;
+  int64_t account_id = 0;
+  std::string name;
+  std::string domain = "voximplant.com";
+};
+
+}  // namespace coffer::cli

@@ -1,0 +1,89 @@
+#include "cli/serve.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "api/application_methods.hpp"
+#include "api/router.hpp"
+#include "cli/bootstrap.hpp"
+#include "cli/data_dir.hpp"
+#include "cli/tls_files.hpp"
+#include "http/server.hpp"
+#include "http/tls_context.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace coffer::cli {
+
+namespace {
+
+// Runs `step`, turning any failure into a StartupError that names `what`.
+template <typename F>
+auto Startup(const std::string& what, F&& step) {
+  try {
+    return step();
+  } catch (const std::exception& e) {
+    throw StartupError(what + ": " + e.what());
+  }
+}
+
+std::shared_ptr<boost::asio::ssl::context> TlsContext(const ServeOptions& o) {
+  if (o.plain_http) return nullptr;
+  TlsFiles files{o.tls_cert, o.tls_key};
+  if (files.certificate.empty()) {
+    files = Startup("TLS", [&] { return EnsureSelfSignedCertificate(o.storage.data_dir); });
+    spdlog::info("TLS certificate {} (self-signed; clients may trust it with "
+                 "NODE_EXTRA_CA_CERTS={})", files.certificate, files.certificate);
+  }
+  return Startup("TLS", [&] { return http::MakeTlsContext(files.certificate, files.private_key); });
+}
+
+std::string HostForUrl(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+void LogReady(const ServeOptions& o, uint16_t port, const std::optional<std::string>& credentials) {
+  const std::string address = HostForUrl(o.server.host) + ":" + std::to_string(port);
+  spdlog::info("listening on {}://{}", o.plain_http ? "http" : "https", address);
+  if (!credentials) return;
+  spdlog::info("credentials: {}", *credentials);
+  if (o.plain_http) return;  // the official Node client speaks HTTPS only
+  spdlog::info(
+      "Node client: const VoximplantApiClient = require('@voximplant/apiclient-nodejs').default; "
+      "const client = new VoximplantApiClient({{pathToCredentials: '{}', host: '{}'}}); "
+      "client.onReady = () => client.Applications.getApplications({{}}).then(console.log);",
+      *credentials, address);
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& o) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("coffer"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+
+  // Bind first: a bad or busy address fails before anything is written.
+  http::Server server = Startup("--listen", [&] { return http::Server(o.server); });
+  Startup("data directory", [&] { PrepareDataDir(o.storage.data_dir); return 0; });
+  common::SystemClock clock;
+  store::sqlite::SqliteStore store = Startup("database", [&] {
+    return store::sqlite::SqliteStore({DatabasePath(o.storage.data_dir)});
+  });
+  auto tls = TlsContext(o);
+  const auto credentials =
+      Startup("first start", [&] { return BootstrapOwner(store, clock, o.storage.data_dir); });
+
+  auth::Authenticator authenticator(store, clock, o.auth);
+  service::Applications applications(store, clock, o.applications);
+  api::MethodTable methods;
+  api::RegisterApplicationMethods(methods, applications);
+  const api::Router router(methods, authenticator, store, o.router);
+
+  LogReady(o, server.port(), credentials);
+  server.Run(std::move(tls), http::ServerCallbacks{
+                                 [&router](const common::HttpRequest& r) { return router.Handle(r); },
+                                 &api::Router::Refusal});
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace coffer::cli

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "common/http_message.hpp"
+
+namespace coffer::http {
+
+// Transport limits and threads. Every limit is named here with its default (SPEC 1.5).
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8443;  // 0 picks a free port
+  // Request line plus headers; more → 431 (or 414 when the request line alone is too long).
+  std::size_t max_header_bytes = 256 * 1024;
+  // Request target (path and query); more → 414.
+  std::size_t max_target_bytes = 256 * 1024;
+  // Request body after de-chunking; more → 413.
+  std::size_t max_body_bytes = 1024 * 1024;
+  // A whole request (headers and body) must arrive within this; otherwise the connection is
+  // closed without an answer. Also bounds the TLS handshake and writing a response.
+  std::chrono::milliseconds read_timeout{30'000};
+  // A kept-alive connection with no request for this long is closed.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // Open connections; further ones are closed as soon as they are accepted.
+  std::size_t max_connections = 1024;
+  // On shutdown, how long requests in flight may take to finish.
+  std::chrono::milliseconds drain_timeout{10'000};
+  // Threads doing network I/O, and threads running request handlers (which may block on
+  // storage, so I/O threads never do).
+  int io_threads = 1;
+  int worker_threads = 16;
+};
+
+// What the transport calls. `handle` answers a fully read request (on a worker thread);
+// `refuse` renders the answer to a request refused by the transport (status 400, 413, 414,
+// 431). Both must be thread-safe and must not throw.
+struct ServerCallbacks {
+  std::function<common::HttpResponse(const common::HttpRequest&)> handle;
+  std::function<common::HttpResponse(int status)> refuse;
+};
+
+}  // namespace coffer::http

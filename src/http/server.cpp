@@ -1,0 +1,148 @@
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <thread>
+#include <vector>
+
+#include "http/session.hpp"
+
+namespace coffer::http {
+
+using tcp = net::ip::tcp;
+
+namespace {
+
+tcp::endpoint ResolveListenAddress(net::io_context& ioc, const std::string& host, uint16_t port) {
+  tcp::resolver resolver(ioc);
+  boost::system::error_code ec;
+  const auto results = resolver.resolve(host, std::to_string(port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    throw std::system_error(ec, "cannot resolve listen address " + host);
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options)
+    : options_(std::move(options)),
+      ioc_(options_.io_threads),
+      acceptor_(ioc_),
+      drain_timer_(ioc_),
+      workers_(static_cast<std::size_t>(options_.worker_threads)) {
+  const tcp::endpoint endpoint = ResolveListenAddress(ioc_, options_.host, options_.port);
+  const std::string where = options_.host + ":" + std::to_string(options_.port);
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) throw std::system_error(ec, "cannot listen on " + where);
+  port_ = acceptor_.local_endpoint().port();
+}
+
+Server::~Server() = default;
+
+void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbacks) {
+  tls_ = std::move(tls);
+  callbacks_ = std::move(callbacks);
+  signals_.emplace(ioc_, SIGINT, SIGTERM);
+  signals_->async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: draining connections", signal);
+    BeginDrain();
+  });
+  Accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();  // returns once draining has left no work
+  for (auto& thread : threads) thread.join();
+  workers_.join();
+}
+
+void Server::Stop() {
+  net::post(ioc_, [this] { BeginDrain(); });
+}
+
+void Server::Accept() {
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
+}
+
+void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || stopping_) return;
+  if (ec) {
+    spdlog::warn("accept failed: {}", ec.message());
+    return Accept();
+  }
+  std::size_t open = 0;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    open = sessions_.size();
+  }
+  if (open >= options_.max_connections) {
+    spdlog::warn("connection limit {} reached: closing a new connection", options_.max_connections);
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return Accept();
+  }
+  std::shared_ptr<SessionBase> session;
+  if (tls_) {
+    session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls_);
+  } else {
+    session = std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket));
+  }
+  Register(session);
+  session->Start();
+  Accept();
+}
+
+void Server::Register(const std::shared_ptr<SessionBase>& session) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.emplace(session.get(), session);
+}
+
+void Server::Unregister(SessionBase* session) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.erase(session);
+}
+
+void Server::BeginDrain() {
+  if (stopping_.exchange(true)) return;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  if (signals_) signals_->cancel(ignored);
+  std::vector<std::shared_ptr<SessionBase>> open;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    for (auto& [raw, weak] : sessions_) {
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
+  for (auto& session : open) session->Shutdown();
+  WaitForDrain(std::chrono::steady_clock::now() + options_.drain_timeout);
+}
+
+void Server::WaitForDrain(std::chrono::steady_clock::time_point deadline) {
+  {
+    std::lock_guard lock(sessions_mutex_);
+    if (sessions_.empty()) return;
+  }
+  if (std::chrono::steady_clock::now() >= deadline) {
+    spdlog::warn("drain timeout: closing the remaining connections");
+    ioc_.stop();
+    return;
+  }
+  drain_timer_.expires_after(std::chrono::milliseconds(20));
+  drain_timer_.async_wait([this, deadline](boost::system::error_code ec) {
+    if (!ec) WaitForDrain(deadline);
+  });
+}
+
+}  // namespace coffer::http

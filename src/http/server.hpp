@@ -1,0 +1,73 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "http/options.hpp"
+
+namespace coffer::http {
+
+class SessionBase;
+
+// An HTTP/1.1 server, over TLS when given a context, plain otherwise. Reads requests within
+// the limits of ServerOptions, hands them to a worker pool, and writes the answers, keeping
+// connections alive. Construct (which binds), then Run() on one thread; Stop() from any thread.
+class Server {
+ public:
+  // Binds and listens at once, so a bad address fails before anything else is set up; no
+  // connection is served before Run(). Throws std::system_error when the address is unusable.
+  explicit Server(ServerOptions options);
+  ~Server();
+
+  // The port actually bound (the chosen one when 0 was asked).
+  uint16_t port() const { return port_; }
+
+  // Serves over TLS with `tls`, or plain HTTP when it is null, until SIGINT, SIGTERM or Stop()
+  // has drained the connections; returns then.
+  void Run(std::shared_ptr<boost::asio::ssl::context> tls, ServerCallbacks callbacks);
+
+  // Stops accepting, lets requests in flight finish (up to the drain timeout), closes idle
+  // connections. Thread-safe; returns at once.
+  void Stop();
+
+  // Session bookkeeping, for the sessions themselves.
+  void Register(const std::shared_ptr<SessionBase>& session);
+  void Unregister(SessionBase* session);
+
+  const ServerOptions& options() const { return options_; }
+  const ServerCallbacks& callbacks() const { return callbacks_; }
+  boost::asio::thread_pool& workers() { return workers_; }
+  bool stopping() const { return stopping_; }
+
+ private:
+  void Accept();
+  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void BeginDrain();
+  void WaitForDrain(std::chrono::steady_clock::time_point deadline);
+
+  ServerOptions options_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  ServerCallbacks callbacks_;
+  // Declared before ioc_ so that sessions destroyed with ioc_'s pending handlers can still
+  // unregister.
+  std::mutex sessions_mutex_;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer drain_timer_;
+  std::optional<boost::asio::signal_set> signals_;
+  boost::asio::thread_pool workers_;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace coffer::http

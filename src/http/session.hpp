@@ -1,0 +1,211 @@
+#pragma once
+
+// A connection's request/response loop; private to the http library (included by server.cpp).
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <memory>
+#include <optional>
+
+#include "http/server.hpp"
+
+namespace coffer::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void Start() = 0;
+  // Asks the session to finish: an idle connection closes now, a busy one after its answer.
+  // Thread-safe.
+  virtual void Shutdown() = 0;
+};
+
+// `Stream` is beast::tcp_stream (plain HTTP) or beast::ssl_stream<beast::tcp_stream> (HTTPS).
+// All handlers run on the connection's strand.
+template <typename Stream>
+class Session final : public SessionBase {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+ public:
+  template <typename... StreamArgs>
+  Session(Server& server, StreamArgs&&... stream_args)
+      : server_(server), stream_(std::forward<StreamArgs>(stream_args)...) {}
+
+  ~Session() override { server_.Unregister(this); }
+
+  void Start() override {
+    net::dispatch(stream_.get_executor(), [self = Self()] { self->Begin(); });
+  }
+
+  void Shutdown() override {
+    net::post(stream_.get_executor(), [self = Self()] {
+      self->closing_ = true;
+      if (self->idle_) self->Tcp().cancel();
+    });
+  }
+
+ private:
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  const ServerOptions& Options() const { return server_.options(); }
+
+  void Begin() {
+    if constexpr (kTls) {
+      Tcp().expires_after(Options().read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = Self()](beast::error_code ec) {
+                                if (ec) return self->Close();
+                                self->WaitForRequest();
+                              });
+    } else {
+      WaitForRequest();
+    }
+  }
+
+  // Between requests: wait for the first byte of the next one under the idle timeout.
+  void WaitForRequest() {
+    if (closing_ || server_.stopping()) return Close();
+    if (buffer_.size() > 0) return ReadHeader();
+    idle_ = true;
+    Tcp().expires_after(Options().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = Self()](beast::error_code ec, std::size_t n) {
+                              self->idle_ = false;
+                              if (ec) return self->Close();
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
+  }
+
+  // The whole request, headers and body, must arrive within the read timeout.
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(Options().max_header_bytes));
+    parser_->body_limit(Options().max_body_bytes);
+    Tcp().expires_after(Options().read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = Self()](beast::error_code ec, std::size_t) {
+                               self->OnHeader(ec);
+                             });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec == bhttp::error::header_limit) return Refuse(RequestLineComplete() ? 431 : 414);
+    if (ec) return IsDisconnect(ec) ? Close() : Refuse(400);
+    const auto& request = parser_->get();
+    if (request.target().size() > Options().max_target_bytes) return Refuse(414);
+    const auto expect = request[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+      auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      return bhttp::async_write(stream_, *interim,
+                                [self = Self(), interim](beast::error_code ec, std::size_t) {
+                                  if (ec) return self->Close();
+                                  self->ReadBody();
+                                });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = Self()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return Refuse(413);
+    if (ec) return IsDisconnect(ec) ? Close() : Refuse(400);
+    Dispatch();
+  }
+
+  // Runs the handler on a worker thread and writes its answer back on the strand.
+  void Dispatch() {
+    auto& message = parser_->get();
+    common::HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.content_type = std::string(message[bhttp::field::content_type]);
+    if (const auto it = message.find(bhttp::field::authorization); it != message.end()) {
+      request.authorization = std::string(it->value());
+    }
+    request.body = std::move(message.body());
+    const bool keep_alive = message.keep_alive();
+    parser_.reset();
+    Tcp().expires_never();  // the handler's time is not the client's
+    net::post(server_.workers(), [self = Self(), request = std::move(request), keep_alive] {
+      common::HttpResponse response = self->server_.callbacks().handle(request);
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response), keep_alive]() mutable {
+                  self->Write(std::move(response), keep_alive);
+                });
+    });
+  }
+
+  void Refuse(int status) {
+    buffer_.clear();
+    Write(server_.callbacks().refuse(status), false);
+  }
+
+  void Write(common::HttpResponse response, bool keep_alive) {
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(response.status), 11);
+    message->set(bhttp::field::server, "coffer");
+    message->set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) message->set(name, value);
+    message->body() = std::move(response.body);
+    message->keep_alive(keep_alive && !closing_ && !server_.stopping());
+    message->prepare_payload();
+    Tcp().expires_after(Options().read_timeout);
+    bhttp::async_write(stream_, *message,
+                       [self = Self(), message](beast::error_code ec, std::size_t) {
+                         if (ec || !message->keep_alive()) return self->Close();
+                         self->WaitForRequest();
+                       });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    if constexpr (kTls) {
+      Tcp().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown([self = Self()](beast::error_code) {
+        beast::error_code ignored;
+        self->Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+        self->Tcp().close();
+      });
+    } else {
+      beast::error_code ignored;
+      Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+      Tcp().close();
+    }
+  }
+
+  // True when the buffered bytes hold a complete request line (so the headers were too big).
+  bool RequestLineComplete() const {
+    const auto data = buffer_.cdata();
+    const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+    return bytes.find('\n') != std::string_view::npos;
+  }
+
+  static bool IsDisconnect(beast::error_code ec) {
+    return ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+           ec == net::error::operation_aborted || ec == net::error::eof ||
+           ec == net::error::connection_reset || ec == net::ssl::error::stream_truncated;
+  }
+
+  Server& server_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bool idle_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace coffer::http

@@ -1,0 +1,69 @@
+// Composition root: parses the command line and runs one command.
+
+#include <iostream>
+
+#include "cli/command_line.hpp"
+#include "cli/data_dir.hpp"
+#include "cli/operator_commands.hpp"
+#include "cli/serve.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace {
+
+using namespace coffer;
+
+// Operator commands share the server's storage.
+std::unique_ptr<store::Store> OpenStore(const cli::StorageOptions& storage) {
+  cli::PrepareDataDir(storage.data_dir);
+  return std::make_unique<store::sqlite::SqliteStore>(
+      store::sqlite::SqliteOptions{cli::DatabasePath(storage.data_dir)});
+}
+
+int RunOperatorCommand(const cli::Command& command) {
+  common::SystemClock clock;
+  return std::visit(
+      [&](const auto& o) -> int {
+        using Options = std::decay_t<decltype(o)>;
+        auto store = OpenStore(o.storage);
+        if constexpr (std::is_same_v<Options, cli::AccountCreateOptions>) {
+          cli::AccountCreate(*store, clock, o, std::cout);
+        } else if constexpr (std::is_same_v<Options, cli::AccountApiKeyOptions>) {
+          cli::AccountApiKey(*store, o, std::cout);
+        } else if constexpr (std::is_same_v<Options, cli::KeyCreateOptions>) {
+          cli::KeyCreate(*store, clock, o, std::cout);
+        } else if constexpr (std::is_same_v<Options, cli::KeyListOptions>) {
+          cli::KeyList(*store, o, std::cout);
+        } else if constexpr (std::is_same_v<Options, cli::KeyDeleteOptions>) {
+          cli::KeyDelete(*store, o, std::cout);
+        } else if constexpr (std::is_same_v<Options, cli::AppCreateOptions>) {
+          cli::AppCreate(*store, clock, o, std::cout);
+        }
+        return 0;
+      },
+      command);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::Command command;
+  try {
+    command = cli::ParseCommandLine(argc, argv);
+  } catch (const cli::HelpRequested& help) {
+    std::cout << help.text;
+    return 0;
+  } catch (const cli::UsageError& e) {
+    std::cerr << "coffer: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    if (const auto* serve = std::get_if<cli::ServeOptions>(&command)) return cli::RunServe(*serve);
+    return RunOperatorCommand(command);
+  } catch (const cli::StartupError& e) {
+    std::cerr << "coffer: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "coffer: " << e.what() << "\n";
+    return 1;
+  }
+}

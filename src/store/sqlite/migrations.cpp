@@ -1,0 +1,66 @@
+#include <string>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace coffer::store::sqlite {
+
+namespace {
+
+// Each entry moves the schema from version i to i + 1 (PRAGMA user_version). Never edit a
+// released entry: append a new one.
+constexpr const char* kMigrations[] = {
+    // 1: accounts, service-account keys, applications.
+    R"sql(
+      CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL,
+        api_key_hash TEXT NOT NULL DEFAULT '',
+        created INTEGER NOT NULL);
+      CREATE INDEX accounts_by_email ON accounts(email);
+      CREATE TABLE service_keys (
+        key_id TEXT PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        public_key_pem TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX service_keys_by_account ON service_keys(account_id);
+      CREATE TABLE applications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        short_name TEXT NOT NULL,
+        secure_record_storage INTEGER NOT NULL DEFAULT 0,
+        modified INTEGER NOT NULL,
+        UNIQUE (account_id, short_name));
+    )sql",
+};
+
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+int UserVersion(Connection& connection) {
+  StatementUse query(connection, "PRAGMA user_version");
+  return query.Step() ? static_cast<int>(query.Int(0)) : 0;
+}
+
+}  // namespace
+
+void Migrate(Connection& connection) {
+  Transaction transaction(connection);
+  const int version = UserVersion(connection);
+  if (version > kSchemaVersion) {
+    throw StoreError("the database schema (version " + std::to_string(version) +
+                     ") is newer than this coffer (version " + std::to_string(kSchemaVersion) +
+                     ")");
+  }
+  for (int next = version; next < kSchemaVersion; ++next) {
+    connection.Exec(kMigrations[next]);
+  }
+  if (version != kSchemaVersion) {
+    connection.Exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+  }
+  transaction.Commit();
+}
+
+}  // namespace coffer::store::sqlite

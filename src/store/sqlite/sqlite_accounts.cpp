@@ -1,0 +1,151 @@
+// Accounts and service-account keys of SqliteStore.
+
+#include <stdexcept>
+
+#include "common/strings.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace coffer::store::sqlite {
+
+namespace {
+
+// Roles are stored as one comma-separated column; role names contain no comma.
+std::string JoinRoles(const std::vector<std::string>& roles) {
+  std::string joined;
+  for (const auto& role : roles) joined.append(joined.empty() ? "" : ",").append(role);
+  return joined;
+}
+
+std::vector<std::string> SplitRoles(std::string_view joined) {
+  std::vector<std::string> roles;
+  if (joined.empty()) return roles;
+  for (auto part : common::Split(joined, ',')) roles.emplace_back(part);
+  return roles;
+}
+
+
+Account AccountFromRow(const StatementUse& row) {
+  return Account{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
+}
+
+ServiceKey KeyFromRow(const StatementUse& row) {
+  return ServiceKey{row.Text(0), row.Int(1), row.Text(2), SplitRoles(row.Text(3)),
+                    row.Text(4), row.Int(5) != 0, row.Int(6)};
+}
+
+void InsertKey(Connection& c, const ServiceKey& key) {
+  StatementUse(c,
+               "INSERT INTO service_keys (key_id, account_id, public_key_pem, roles, description, "
+               "enabled, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .Bind(1, key.key_id)
+      .Bind(2, key.account_id)
+      .Bind(3, key.public_key_pem)
+      .Bind(4, JoinRoles(key.roles))
+      .Bind(5, key.description)
+      .Bind(6, int64_t{key.enabled ? 1 : 0})
+      .Bind(7, key.created)
+      .Run();
+}
+
+template <typename Value>
+std::optional<Account> FindAccountBy(Connection& c, const char* sql, const Value& value) {
+  StatementUse query(c, sql);
+  query.Bind(1, value);
+  if (!query.Step()) return std::nullopt;
+  return AccountFromRow(query);
+}
+
+}  // namespace
+
+bool SqliteStore::HasAccounts() {
+  return Read([](Connection& c) { return StatementUse(c, "SELECT 1 FROM accounts LIMIT 1").Step(); });
+}
+
+Account SqliteStore::CreateAccount(const std::string& name, const std::string& email,
+                                   int64_t created, ServiceKey first_key) {
+  return Write([&](Connection& c) {
+    StatementUse(c, "INSERT INTO accounts (name, email, created) VALUES (?, ?, ?)")
+        .Bind(1, name)
+        .Bind(2, email)
+        .Bind(3, created)
+        .Run();
+    Account account{c.LastInsertRowId(), name, email, "", created};
+    first_key.account_id = account.id;
+    InsertKey(c, first_key);
+    return account;
+  });
+}
+
+std::optional<Account> SqliteStore::FindAccountById(int64_t id) {
+  return Read([&](Connection& c) {
+    return FindAccountBy(c, "SELECT id, name, email, api_key_hash, created FROM accounts WHERE id = ?",
+                         id);
+  });
+}
+
+std::optional<Account> SqliteStore::FindAccountByName(std::string_view name) {
+  return Read([&](Connection& c) {
+    return FindAccountBy(
+        c, "SELECT id, name, email, api_key_hash, created FROM accounts WHERE name = ?", name);
+  });
+}
+
+std::optional<Account> SqliteStore::FindAccountByEmail(std::string_view email) {
+  return Read([&](Connection& c) {
+    return FindAccountBy(c,
+                         "SELECT id, name, email, api_key_hash, created FROM accounts "
+                         "WHERE email = ? ORDER BY id LIMIT 1",
+                         email);
+  });
+}
+
+bool SqliteStore::SetApiKeyHash(int64_t account_id, const std::string& hash) {
+  return Write([&](Connection& c) {
+    StatementUse(c, "UPDATE accounts SET api_key_hash = ? WHERE id = ?")
+        .Bind(1, hash)
+        .Bind(2, account_id)
+        .Run();
+    return c.Changes() > 0;
+  });
+}
+
+void SqliteStore::AddServiceKey(const ServiceKey& key) {
+  Write([&](Connection& c) {
+    if (!StatementUse(c, "SELECT 1 FROM accounts WHERE id = ?").Bind(1, key.account_id).Step()) {
+      throw std::invalid_argument("account " + std::to_string(key.account_id) + " does not exist");
+    }
+    InsertKey(c, key);
+  });
+}
+
+std::optional<ServiceKey> SqliteStore::FindServiceKey(std::string_view key_id) {
+  return Read([&](Connection& c) -> std::optional<ServiceKey> {
+    StatementUse query(c,
+                       "SELECT key_id, account_id, public_key_pem, roles, description, enabled, "
+                       "created FROM service_keys WHERE key_id = ?");
+    query.Bind(1, key_id);
+    if (!query.Step()) return std::nullopt;
+    return KeyFromRow(query);
+  });
+}
+
+std::vector<ServiceKey> SqliteStore::ListServiceKeys(int64_t account_id) {
+  return Read([&](Connection& c) {
+    StatementUse query(c,
+                       "SELECT key_id, account_id, public_key_pem, roles, description, enabled, "
+                       "created FROM service_keys WHERE account_id = ? ORDER BY created, key_id");
+    query.Bind(1, account_id);
+    std::vector<ServiceKey> keys;
+    while (query.Step()) keys.push_back(KeyFromRow(query));
+    return keys;
+  });
+}
+
+bool SqliteStore::DeleteServiceKey(std::string_view key_id) {
+  return Write([&](Connection& c) {
+    StatementUse(c, "DELETE FROM service_keys WHERE key_id = ?").Bind(1, key_id).Run();
+    return c.Changes() > 0;
+  });
+}
+
+}  // namespace coffer::store::sqlite

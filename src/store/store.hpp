@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coffer::store {
+
+struct Account {
+  int64_t id = 0;
+  std::string name;   // unique, lower-case
+  std::string email;
+  std::string api_key_hash;  // SHA-256 hex of the legacy api_key; empty when none was issued
+  int64_t created = 0;       // Unix seconds
+};
+
+// A service-account key. Only the public half is ever stored.
+struct ServiceKey {
+  std::string key_id;
+  int64_t account_id = 0;
+  std::string public_key_pem;
+  std::vector<std::string> roles;
+  std::string description;
+  bool enabled = true;
+  int64_t created = 0;
+};
+
+struct Application {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string short_name;  // lower-case, unique within the account
+  bool secure_record_storage = false;
+  int64_t modified = 0;
+};
+
+// The storage failed or is unavailable (answered as error 4).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A write would break a uniqueness rule (account name, application name, ...).
+class Conflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A configured quantity limit would be exceeded.
+class LimitExceeded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Durable storage of everything Coffer knows. Every method is thread-safe, every write is
+// atomic and durably committed before it returns, and every failure of the storage itself is
+// reported as StoreError. Operator commands in other processes may write concurrently; reads
+// always see their committed effect.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // True when the storage answers a trivial query.
+  virtual bool Ping() = 0;
+
+  // --- accounts and keys ---
+  virtual bool HasAccounts() = 0;
+  // Creates the account and its first key together. `first_key.account_id` is ignored and the
+  // new id is used. Throws Conflict when the name is taken or the key id exists.
+  virtual Account CreateAccount(const std::string& name, const std::string& email,
+                                int64_t created, ServiceKey first_key) = 0;
+  virtual std::optional<Account> FindAccountById(int64_t id) = 0;
+  virtual std::optional<Account> FindAccountByName(std::string_view name) = 0;
+  virtual std::optional<Account> FindAccountByEmail(std::string_view email) = 0;
+  // Returns false when the account does not exist.
+  virtual bool SetApiKeyHash(int64_t account_id, const std::string& hash) = 0;
+  // Throws Conflict when the key id exists, std::invalid_argument when the account does not.
+  virtual void AddServiceKey(const ServiceKey& key) = 0;
+  virtual std::optional<ServiceKey> FindServiceKey(std::string_view key_id) = 0;
+  virtual std::vector<ServiceKey> ListServiceKeys(int64_t account_id) = 0;
+  // Returns false when there was no such key.
+  virtual bool DeleteServiceKey(std::string_view key_id) = 0;
+
+  // --- applications ---
+  // Ids are never reused. Throws Conflict when the short name is taken in the account and
+  // LimitExceeded when the account already has `max_per_account` (> 0) applications.
+  virtual Application CreateApplication(int64_t account_id, const std::string& short_name,
+                                        bool secure_record_storage, int64_t now,
+                                        int64_t max_per_account) = 0;
+  virtual std::optional<Application> FindApplication(int64_t account_id, int64_t id) = 0;
+  virtual std::optional<Application> FindApplicationByShortName(int64_t account_id,
+                                                                std::string_view short_name) = 0;
+  // Every application of the account, by id ascending.
+  virtual std::vector<Application> ListApplications(int64_t account_id) = 0;
+  // Writes name, flag and modified of an existing application. Throws Conflict on a taken name.
+  virtual void UpdateApplication(const Application& application) = 0;
+  // Deletes the applications and everything they own, all or nothing.
+  virtual void DeleteApplications(int64_t account_id, const std::vector<int64_t>& ids) = 0;
+};
+
+}  // namespace coffer::store
