@@ -41,7 +41,7 @@ std::chrono::milliseconds Seconds(double seconds, const char* flag) {
 
 struct ServeFlags {
   std::string listen = "127.0.0.1:8443";
-  double read_timeout = 30, idle_timeout = 60, drain_timeout = 10;
+  double read_timeout = 30, idle_timeout = 60, drain_timeout = 10, sweep_interval = 10;
   bool self_signed = false;
 };
 
@@ -81,6 +81,10 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
       ->capture_default_str();
   serve->add_option("--drain-timeout", f.drain_timeout, "seconds to finish requests on shutdown")
       ->capture_default_str();
+  serve->add_option("--sweep-interval", f.sweep_interval, "seconds between purges of expired items")
+      ->capture_default_str();
+  serve->add_option("--sweep-batch", o.sweep_batch, "expired items deleted per write")
+      ->check(CLI::Range(1, 1000000))->capture_default_str();
   serve->add_option("--token-cache-size", o.auth.token_cache_capacity, "verified tokens remembered")
       ->capture_default_str();
   serve->add_option("--domain", o.applications.domain, "last labels of full application names")
@@ -98,6 +102,7 @@ void FinishServe(ServeOptions& o, const ServeFlags& f) {
   o.server.read_timeout = Seconds(f.read_timeout, "--read-timeout");
   o.server.idle_timeout = Seconds(f.idle_timeout, "--idle-timeout");
   o.server.drain_timeout = Seconds(f.drain_timeout, "--drain-timeout");
+  o.sweep_interval = Seconds(f.sweep_interval, "--sweep-interval");
   if (o.applications.domain.empty()) throw UsageError("--domain must not be empty");
   o.applications.domain = common::AsciiLower(o.applications.domain);
 }

@@ -24,6 +24,9 @@ struct ServeOptions {
   std::string tls_key;
   bool plain_http = false;  // otherwise TLS (self-signed in DATA/tls/ unless files are given)
   std::string log_level = "info";
+  // How often expired key-value items are purged, and how many per write.
+  std::chrono::milliseconds sweep_interval{10'000};
+  int64_t sweep_batch = 1000;
   http::ServerOptions server;
   auth::AuthenticatorOptions auth;
   service::ApplicationsOptions applications;

@@ -4,13 +4,19 @@
 #include <spdlog/spdlog.h>
 
 #include "api/application_methods.hpp"
+#include "api/key_value_methods.hpp"
 #include "api/router.hpp"
 #include "cli/bootstrap.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/tls_files.hpp"
 #include "http/server.hpp"
 #include "http/tls_context.hpp"
+#include "service/key_value.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+
+#include <condition_variable>
+#include <stop_token>
+#include <thread>
 
 namespace coffer::cli {
 
@@ -54,6 +60,29 @@ void LogReady(const ServeOptions& o, uint16_t port, const std::optional<std::str
       *credentials, address);
 }
 
+// Runs the expiry sweeper every `interval` until destroyed.
+class SweeperThread {
+ public:
+  SweeperThread(service::ExpirySweeper& sweeper, std::chrono::milliseconds interval)
+      : thread_([&sweeper, interval](std::stop_token stop) {
+          std::mutex mutex;
+          std::condition_variable_any wake;
+          std::unique_lock lock(mutex);
+          while (!wake.wait_for(lock, stop, interval, [] { return false; })) {
+            try {
+              if (const int64_t deleted = sweeper.SweepOnce(); deleted > 0) {
+                spdlog::debug("expiry sweep deleted {} items", deleted);
+              }
+            } catch (const std::exception& e) {
+              spdlog::error("expiry sweep failed: {}", e.what());
+            }
+          }
+        }) {}
+
+ private:
+  std::jthread thread_;
+};
+
 }  // namespace
 
 int RunServe(const ServeOptions& o) {
@@ -74,10 +103,14 @@ int RunServe(const ServeOptions& o) {
 
   auth::Authenticator authenticator(store, clock, o.auth);
   service::Applications applications(store, clock, o.applications);
+  service::KeyValue key_value(store, clock);
+  service::ExpirySweeper sweeper(store, clock, o.sweep_batch);
   api::MethodTable methods;
   api::RegisterApplicationMethods(methods, applications);
+  api::RegisterKeyValueMethods(methods, applications, key_value);
   const api::Router router(methods, authenticator, store, o.router);
 
+  const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
   LogReady(o, server.port(), credentials);
   server.Run(std::move(tls), http::ServerCallbacks{
                                  [&router](const common::HttpRequest& r) { return router.Handle(r); },

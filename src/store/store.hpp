@@ -36,6 +36,13 @@ struct Application {
   int64_t modified = 0;
 };
 
+// One key-value item (SPEC 6.1). `key` is UTF-8; items order by its bytes.
+struct KvItem {
+  std::string key;
+  std::string value;
+  int64_t expires_at = 0;  // Unix seconds; the item is invisible from this second on
+};
+
 // The storage failed or is unavailable (answered as error 4).
 class StoreError : public std::runtime_error {
  public:
@@ -98,6 +105,24 @@ class Store {
   virtual void UpdateApplication(const Application& application) = 0;
   // Deletes the applications and everything they own, all or nothing.
   virtual void DeleteApplications(int64_t account_id, const std::vector<int64_t>& ids) = 0;
+
+  // --- key-value items (scoped by an application id the caller has resolved) ---
+  // Creates or replaces the item under `item.key`, expired or not.
+  virtual void PutKvItem(int64_t application_id, const KvItem& item) = 0;
+  // The item if it exists and `expires_at > now`.
+  virtual std::optional<KvItem> GetKvItem(int64_t application_id, std::string_view key,
+                                          int64_t now) = 0;
+  // Removes the item, live or expired; true only when a live one was removed.
+  virtual bool DeleteKvItem(int64_t application_id, std::string_view key, int64_t now) = 0;
+  // Live items whose key starts with `prefix` (bytewise), ordered by key bytes, skipping
+  // `offset` and returning at most `limit`. Values are left empty unless `with_values`.
+  // Reads a key range of an index, never the whole application.
+  virtual std::vector<KvItem> ListKvItems(int64_t application_id, std::string_view prefix,
+                                          int64_t now, int64_t offset, int64_t limit,
+                                          bool with_values) = 0;
+  // Deletes up to `limit` items with `expires_at <= now` across all applications; returns how
+  // many it deleted.
+  virtual int64_t DeleteExpiredKvItems(int64_t now, int64_t limit) = 0;
 };
 
 }  // namespace coffer::store

@@ -35,6 +35,17 @@ constexpr const char* kMigrations[] = {
         modified INTEGER NOT NULL,
         UNIQUE (account_id, short_name));
     )sql",
+    // 2: key-value items. Keys compare as bytes (BINARY collation), so a prefix is one range
+    // of the primary key; the expiry index lets the sweeper find dead items without a scan.
+    R"sql(
+      CREATE TABLE kv_items (
+        application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (application_id, key)) WITHOUT ROWID;
+      CREATE INDEX kv_items_by_expiry ON kv_items(expires_at);
+    )sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

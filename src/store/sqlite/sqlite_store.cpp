@@ -5,9 +5,11 @@ namespace coffer::store::sqlite {
 SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
   writer_ = std::make_unique<Connection>(options_.path, options_.busy_timeout_ms, false);
   Migrate(*writer_);
+  write_queue_ = std::make_unique<WriteQueue>(*writer_, options_.max_write_batch);
 }
 
-SqliteStore::~SqliteStore() = default;
+// The queue finishes pending writes before the writer connection closes.
+SqliteStore::~SqliteStore() { write_queue_.reset(); }
 
 SqliteStore::ReaderLease::ReaderLease(SqliteStore& store) : store_(store) {
   {

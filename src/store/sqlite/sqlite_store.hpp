@@ -3,10 +3,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/write_queue.hpp"
 #include "store/store.hpp"
 
 namespace coffer::store::sqlite {
@@ -18,11 +18,13 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // Reader connections kept open between requests; more are opened on demand.
   std::size_t max_idle_readers = 16;
+  // Writes that may share one transaction and one sync (group commit).
+  std::size_t max_write_batch = 256;
 };
 
 // The embedded Store: one SQLite file in WAL mode with synchronous=FULL, so a committed
-// transaction is on stable storage. One writer connection serialises writes; readers use
-// their own connections and never wait for the writer.
+// transaction is on stable storage. Writes go through a WriteQueue (group commit on one writer
+// connection); readers use their own connections and never wait for the writer.
 class SqliteStore final : public Store {
  public:
   // Opens the database and applies pending schema migrations. Throws StoreError.
@@ -53,6 +55,18 @@ class SqliteStore final : public Store {
   void UpdateApplication(const Application& application) override;
   void DeleteApplications(int64_t account_id, const std::vector<int64_t>& ids) override;
 
+  void PutKvItem(int64_t application_id, const KvItem& item) override;
+  std::optional<KvItem> GetKvItem(int64_t application_id, std::string_view key,
+                                  int64_t now) override;
+  bool DeleteKvItem(int64_t application_id, std::string_view key, int64_t now) override;
+  std::vector<KvItem> ListKvItems(int64_t application_id, std::string_view prefix, int64_t now,
+                                  int64_t offset, int64_t limit, bool with_values) override;
+  int64_t DeleteExpiredKvItems(int64_t now, int64_t limit) override;
+
+  // Group-commit statistics: batches committed and writes they held.
+  std::size_t committed_batches() const { return write_queue_->batches(); }
+  std::size_t committed_writes() const { return write_queue_->writes(); }
+
  private:
   // A reader connection borrowed from the pool for one call.
   class ReaderLease {
@@ -73,25 +87,16 @@ class SqliteStore final : public Store {
     return read(lease.connection());
   }
 
-  // Runs `write(Connection&)` inside one IMMEDIATE transaction on the writer connection and
-  // commits; the transaction rolls back if `write` throws.
+  // Runs `write(Connection&)` on the writer connection as part of the next group commit and
+  // returns once it is durable; if `write` throws, its changes are rolled back alone.
   template <typename F>
   auto Write(F&& write) {
-    std::lock_guard lock(write_mutex_);
-    Transaction transaction(*writer_);
-    if constexpr (std::is_void_v<decltype(write(*writer_))>) {
-      write(*writer_);
-      transaction.Commit();
-    } else {
-      auto result = write(*writer_);
-      transaction.Commit();
-      return result;
-    }
+    return write_queue_->Submit(std::forward<F>(write));
   }
 
   SqliteOptions options_;
-  std::mutex write_mutex_;
   std::unique_ptr<Connection> writer_;
+  std::unique_ptr<WriteQueue> write_queue_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
 };

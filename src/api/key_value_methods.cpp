@@ -1,0 +1,109 @@
+#include "api/key_value_methods.hpp"
+
+#include "api/application_methods.hpp"
+#include "common/api_error.hpp"
+#include "domain/key_value_rules.hpp"
+#include "domain/roles.hpp"
+
+namespace coffer::api {
+
+namespace json = boost::json;
+using common::ApiError;
+using common::ErrorCode;
+
+namespace {
+
+// SPEC 4.2 for the data methods: `application_id` or `application_name`.
+int64_t ApplicationId(const service::Applications& applications, const MethodCall& call) {
+  return applications
+      .Resolve(AccountOf(call.principal), call.params.Optional("application_id"),
+               call.params.Optional("application_name"))
+      .id;
+}
+
+// `key` as a key or a pattern: 485 absent, 477 too long, 496 outside the alphabet.
+std::string CheckKey(std::string key) {
+  ParamReader::CheckLength("key", key, domain::kMaxKvKeyLength);
+  if (!domain::IsKvKeyAlphabet(key)) throw ApiError(ErrorCode::kInvalidParameter, "key");
+  return key;
+}
+
+json::object ItemJson(const store::KvItem& item, bool with_value) {
+  json::object object{{"key", item.key}};
+  if (with_value) object["value"] = item.value;
+  object["expires_at"] = item.expires_at;
+  return object;
+}
+
+json::object SetItem(const service::Applications& applications, service::KeyValue& kv,
+                     const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  std::string key = CheckKey(call.params.Required("key"));
+  auto value = call.params.OptionalAllowEmpty("value");
+  if (!value) throw ApiError(ErrorCode::kMissingParameter, "value");
+  ParamReader::CheckLength("value", *value, domain::kMaxKvValueLength);
+  const auto ttl = call.params.OptionalInt("ttl");
+  if (ttl && *ttl < 0) throw ApiError(ErrorCode::kOutOfRange, "ttl", 0, domain::kMaxKvTtl);
+  const int64_t now = kv.Now();
+  const auto expires_at = call.params.OptionalInt("expires_at");
+  if (expires_at && *expires_at < now) throw ApiError(ErrorCode::kInvalidParameter, "expires_at");
+  if (ttl && expires_at) throw ApiError(ErrorCode::kOnlyOneOfTtlExpiresAt);
+  const auto item = kv.Set(application_id, std::move(key), std::move(*value),
+                           domain::KvExpiresAt(now, ttl, expires_at));
+  return json::object{{"result", ItemJson(item, true)}};
+}
+
+json::object GetItem(const service::Applications& applications, service::KeyValue& kv,
+                     const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  const std::string key = CheckKey(call.params.Required("key"));
+  const auto item = kv.Get(application_id, key);
+  if (!item) throw ApiError(ErrorCode::kInvalidParameter, "key");
+  return json::object{{"result", ItemJson(*item, true)}};
+}
+
+json::object DelItem(const service::Applications& applications, service::KeyValue& kv,
+                     const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  const std::string key = CheckKey(call.params.Required("key"));
+  return json::object{{"result", kv.Delete(application_id, key) ? 1 : 0}};
+}
+
+// GetKeyValueItems (pattern required, with values) and GetKeyValueKeys (optional, without).
+json::object ListItems(const service::Applications& applications, service::KeyValue& kv,
+                       const MethodCall& call, bool with_values) {
+  const int64_t application_id = ApplicationId(applications, call);
+  std::string prefix;
+  if (with_values) {
+    prefix = CheckKey(call.params.Required("key"));
+  } else if (auto pattern = call.params.Optional("key")) {
+    prefix = CheckKey(std::move(*pattern));
+  }
+  const int64_t count = call.params.IntInRange("count", domain::kDefaultKvPageSize, 1,
+                                               domain::kMaxKvPageSize);
+  const int64_t offset = call.params.IntInRange("offset", 0, 0, INT64_MAX);
+  json::array result;
+  for (const auto& item : kv.List(application_id, prefix, offset, count, with_values)) {
+    result.push_back(ItemJson(item, with_values));
+  }
+  return json::object{{"result", std::move(result)}};
+}
+
+}  // namespace
+
+void RegisterKeyValueMethods(MethodTable& table, const service::Applications& applications,
+                             service::KeyValue& kv) {
+  const auto roles = domain::DataManagementRoles();
+  const auto add = [&](std::string name, auto method) {
+    table.Add(std::move(name), {roles, [&applications, &kv, method](const MethodCall& call) {
+                                  return method(applications, kv, call);
+                                }});
+  };
+  add("SetKeyValueItem", SetItem);
+  add("GetKeyValueItem", GetItem);
+  add("DelKeyValueItem", DelItem);
+  add("GetKeyValueItems", [](auto& a, auto& k, const MethodCall& c) { return ListItems(a, k, c, true); });
+  add("GetKeyValueKeys", [](auto& a, auto& k, const MethodCall& c) { return ListItems(a, k, c, false); });
+}
+
+}  // namespace coffer::api

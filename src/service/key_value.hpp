@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "store/store.hpp"
+
+namespace coffer::service {
+
+// Key-value use cases (SPEC 6) on an application the caller has already resolved, so every
+// call is scoped to one tenant's application. Parameters arrive validated; time comes from
+// the injected clock. Thread-safe.
+class KeyValue {
+ public:
+  KeyValue(store::Store& store, const common::Clock& clock);
+
+  int64_t Now() const { return clock_.NowSeconds(); }
+
+  // Upserts and returns the stored item; durable when it returns.
+  store::KvItem Set(int64_t application_id, std::string key, std::string value,
+                    int64_t expires_at);
+  // The live item, or nullopt.
+  std::optional<store::KvItem> Get(int64_t application_id, const std::string& key) const;
+  // True when a live item was removed (an expired leftover is removed too, but counts as none).
+  bool Delete(int64_t application_id, const std::string& key);
+  // Live items whose key starts with `prefix`, by key bytes, paged.
+  std::vector<store::KvItem> List(int64_t application_id, const std::string& prefix,
+                                  int64_t offset, int64_t count, bool with_values) const;
+
+ private:
+  store::Store& store_;
+  const common::Clock& clock_;
+};
+
+// Deletes expired items in the background so storage does not grow with dead items.
+class ExpirySweeper {
+ public:
+  ExpirySweeper(store::Store& store, const common::Clock& clock, int64_t batch_size);
+
+  // Deletes expired items in batches of `batch_size` until a batch comes back short or
+  // `max_batches` ran; returns how many were deleted. Each batch is its own short write, so
+  // requests are never stalled behind one long transaction.
+  int64_t SweepOnce(int64_t max_batches = 100);
+
+ private:
+  store::Store& store_;
+  const common::Clock& clock_;
+  const int64_t batch_size_;
+};
+
+}  // namespace coffer::service

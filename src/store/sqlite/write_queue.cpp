@@ -1,0 +1,102 @@
+#include "store/sqlite/write_queue.hpp"
+
+#include <vector>
+
+namespace coffer::store::sqlite {
+
+WriteQueue::WriteQueue(Connection& writer, std::size_t max_batch)
+    : writer_(writer), max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { Loop(); }) {}
+
+WriteQueue::~WriteQueue() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void WriteQueue::Enqueue(Job& job) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(&job);
+  }
+  wake_.notify_one();
+}
+
+std::size_t WriteQueue::batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
+std::size_t WriteQueue::writes() const {
+  std::lock_guard lock(mutex_);
+  return writes_;
+}
+
+void WriteQueue::Loop() {
+  std::vector<Job*> batch;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+  }
+}
+
+void WriteQueue::RunBatch(const std::vector<Job*>& batch) {
+  std::vector<std::exception_ptr> errors(batch.size());
+  try {
+    writer_.Exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    for (Job* job : batch) job->done.set_exception(std::current_exception());
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      writer_.Exec("SAVEPOINT write");
+      batch[i]->run(writer_);
+      writer_.Exec("RELEASE write");
+    } catch (...) {
+      errors[i] = std::current_exception();
+      try {
+        writer_.Exec("ROLLBACK TO write; RELEASE write");
+      } catch (...) {
+        // SQLite already rolled the whole transaction back; COMMIT below reports it.
+      }
+    }
+  }
+  try {
+    writer_.Exec("COMMIT");
+  } catch (...) {
+    const auto failure = std::current_exception();
+    try {
+      writer_.Exec("ROLLBACK");
+    } catch (...) {
+      // Nothing left to roll back.
+    }
+    for (Job* job : batch) job->done.set_exception(failure);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++batches_;
+    writes_ += batch.size();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (errors[i]) {
+      batch[i]->done.set_exception(errors[i]);
+    } else {
+      batch[i]->done.set_value();
+    }
+  }
+}
+
+}  // namespace coffer::store::sqlite

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <variant>
+
+#include "store/sqlite/connection.hpp"
+
+namespace coffer::store::sqlite {
+
+// Group commit. Writes from many threads are queued to one writer thread, which runs every
+// write waiting at that moment (up to `max_batch`) inside one transaction, each in its own
+// savepoint, and commits them with one sync. A caller returns only after the commit that
+// contains its write; a failing write is rolled back alone and its exception rethrown to its
+// caller. Writes queued while a batch commits form the next batch, so none waits for more
+// than one commit besides its own.
+class WriteQueue {
+ public:
+  WriteQueue(Connection& writer, std::size_t max_batch);
+  // Finishes the queued writes, then stops the writer thread.
+  ~WriteQueue();
+  WriteQueue(const WriteQueue&) = delete;
+  WriteQueue& operator=(const WriteQueue&) = delete;
+
+  // Runs `write(Connection&)` in the next batch and waits until that batch is durable.
+  // Returns what `write` returned; rethrows what it (or the commit) threw.
+  template <typename F>
+  auto Submit(F&& write) {
+    using Result = decltype(write(std::declval<Connection&>()));
+    using Holder = std::conditional_t<std::is_void_v<Result>, std::monostate, std::optional<Result>>;
+    Holder result;
+    Job job;
+    job.run = [&](Connection& connection) {
+      if constexpr (std::is_void_v<Result>) {
+        write(connection);
+      } else {
+        result.emplace(write(connection));
+      }
+    };
+    Enqueue(job);
+    job.done.get_future().get();  // rethrows the write's or the commit's exception
+    if constexpr (!std::is_void_v<Result>) return std::move(*result);
+  }
+
+  // Batches committed so far and writes they held (for tests and benchmarks).
+  std::size_t batches() const;
+  std::size_t writes() const;
+
+ private:
+  struct Job {
+    std::function<void(Connection&)> run;
+    std::promise<void> done;
+  };
+
+  void Enqueue(Job& job);
+  void Loop();
+  void RunBatch(const std::vector<Job*>& batch);
+
+  Connection& writer_;
+  const std::size_t max_batch_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+  std::size_t batches_ = 0;
+  std::size_t writes_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace coffer::store::sqlite
