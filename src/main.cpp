@@ -1,9 +1,12 @@
 // Composition root: parses the command line and runs one command.
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "cli/command_line.hpp"
 #include "cli/data_dir.hpp"
+#include "cli/master_key.hpp"
 #include "cli/operator_commands.hpp"
 #include "cli/serve.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -24,6 +27,12 @@ int RunOperatorCommand(const cli::Command& command) {
   return std::visit(
       [&](const auto& o) -> int {
         using Options = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<Options, cli::MasterKeyGenerateOptions>) {
+          cli::MasterKeyGenerate(o, std::cout);
+          return 0;
+        } else if constexpr (std::is_same_v<Options, cli::ServeOptions>) {
+          return cli::RunServe(o);
+        } else {
         auto store = OpenStore(o.storage);
         if constexpr (std::is_same_v<Options, cli::AccountCreateOptions>) {
           cli::AccountCreate(*store, clock, o, std::cout);
@@ -37,8 +46,11 @@ int RunOperatorCommand(const cli::Command& command) {
           cli::KeyDelete(*store, o, std::cout);
         } else if constexpr (std::is_same_v<Options, cli::AppCreateOptions>) {
           cli::AppCreate(*store, clock, o, std::cout);
+        } else if constexpr (std::is_same_v<Options, cli::MasterKeyRotateOptions>) {
+          cli::MasterKeyRotate(*store, o, std::cout);
         }
         return 0;
+        }
       },
       command);
 }
@@ -46,6 +58,8 @@ int RunOperatorCommand(const cli::Command& command) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything Coffer writes (database, keys, credentials) is for its owner only.
+  ::umask(077);
   cli::Command command;
   try {
     command = cli::ParseCommandLine(argc, argv);

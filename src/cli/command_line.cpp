@@ -58,6 +58,9 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
   key->needs(cert);
   auto* self_signed = serve->add_flag("--tls-self-signed", f.self_signed,
                                       "use a self-signed certificate kept in DATA/tls (default)");
+  serve->add_option("--master-key-file", o.master_key_file,
+                    "256-bit master key (64 hex digits); default DATA/master.key, generated once")
+      ->check(CLI::ExistingFile);
   auto* plain = serve->add_flag("--plain-http", o.plain_http, "serve plain HTTP instead of HTTPS");
   plain->excludes(cert)->excludes(key)->excludes(self_signed);
   self_signed->excludes(cert)->excludes(key);
@@ -164,6 +167,20 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   app_create_cmd->add_option("--domain", app_create.domain, "last labels of full names")
       ->capture_default_str();
 
+  auto* master_key = app.add_subcommand("master-key", "manage the master key")->require_subcommand(1, 1);
+  MasterKeyGenerateOptions key_generate;
+  auto* key_generate_cmd = master_key->add_subcommand("generate", "write a new master key file");
+  key_generate_cmd->add_option("--out", key_generate.out, "the new file (0600)")->required();
+  MasterKeyRotateOptions rotate;
+  auto* rotate_cmd = master_key->add_subcommand(
+      "rotate", "re-wrap every data key under a new master key (server stopped)");
+  AddStorage(*rotate_cmd, rotate.storage);
+  rotate_cmd->add_option("--master-key-file", rotate.master_key_file,
+                         "the current master key (default DATA/master.key)")
+      ->check(CLI::ExistingFile);
+  rotate_cmd->add_option("--new-key-file", rotate.new_key_file, "the new master key")
+      ->required()->check(CLI::ExistingFile);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help or --version
@@ -186,6 +203,8 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   }
   if (key_list_cmd->parsed()) return key_list;
   if (key_delete_cmd->parsed()) return key_delete;
+  if (key_generate_cmd->parsed()) return key_generate;
+  if (rotate_cmd->parsed()) return rotate;
   return app_create;
 }
 

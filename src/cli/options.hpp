@@ -23,6 +23,7 @@ struct ServeOptions {
   std::string tls_cert;  // with tls_key: use these files
   std::string tls_key;
   bool plain_http = false;  // otherwise TLS (self-signed in DATA/tls/ unless files are given)
+  std::string master_key_file;  // empty: DATA/master.key
   std::string log_level = "info";
   // How often expired key-value items are purged, and how many per write.
   std::chrono::milliseconds sweep_interval{10'000};
@@ -68,6 +69,16 @@ struct AppCreateOptions {
   int64_t account_id = 0;
   std::string name;
   std::string domain = "voximplant.com";
+};
+
+struct MasterKeyGenerateOptions {
+  std::string out;
+};
+
+struct MasterKeyRotateOptions {
+  StorageOptions storage;
+  std::string master_key_file;  // the current key; empty: DATA/master.key
+  std::string new_key_file;
 };
 
 }  // namespace coffer::cli

@@ -6,12 +6,15 @@
 #include "api/application_methods.hpp"
 #include "api/key_value_methods.hpp"
 #include "api/router.hpp"
+#include "api/secret_methods.hpp"
 #include "cli/bootstrap.hpp"
 #include "cli/data_dir.hpp"
+#include "cli/master_key.hpp"
 #include "cli/tls_files.hpp"
 #include "http/server.hpp"
 #include "http/tls_context.hpp"
 #include "service/key_value.hpp"
+#include "service/secrets.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <condition_variable>
@@ -68,7 +71,10 @@ class SweeperThread {
           std::mutex mutex;
           std::condition_variable_any wake;
           std::unique_lock lock(mutex);
-          while (!wake.wait_for(lock, stop, interval, [] { return false; })) {
+          while (!stop.stop_requested()) {
+            // Returns early, with the predicate still false, when stop is requested.
+            wake.wait_for(lock, stop, interval, [] { return false; });
+            if (stop.stop_requested()) break;
             try {
               if (const int64_t deleted = sweeper.SweepOnce(); deleted > 0) {
                 spdlog::debug("expiry sweep deleted {} items", deleted);
@@ -97,6 +103,9 @@ int RunServe(const ServeOptions& o) {
   store::sqlite::SqliteStore store = Startup("database", [&] {
     return store::sqlite::SqliteStore({DatabasePath(o.storage.data_dir)});
   });
+  const crypto::Keyring keyring = Startup("master key", [&] {
+    return OpenKeyring(store, o.storage.data_dir, o.master_key_file);
+  });
   auto tls = TlsContext(o);
   const auto credentials =
       Startup("first start", [&] { return BootstrapOwner(store, clock, o.storage.data_dir); });
@@ -108,6 +117,8 @@ int RunServe(const ServeOptions& o) {
   api::MethodTable methods;
   api::RegisterApplicationMethods(methods, applications);
   api::RegisterKeyValueMethods(methods, applications, key_value);
+  service::Secrets secrets(store, keyring, clock);
+  api::RegisterSecretMethods(methods, applications, secrets);
   const api::Router router(methods, authenticator, store, o.router);
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval);

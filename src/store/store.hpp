@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,6 +42,29 @@ struct KvItem {
   std::string key;
   std::string value;
   int64_t expires_at = 0;  // Unix seconds; the item is invisible from this second on
+};
+
+// A secret as stored: its value and description only as sealed (encrypted) bytes.
+struct SecretRecord {
+  int64_t id = 0;
+  int64_t application_id = 0;
+  std::string name;
+  std::string sealed_value;                       // empty in listings
+  std::optional<std::string> sealed_description;  // nullopt: no description
+  int64_t created = 0;
+  int64_t modified = 0;
+};
+
+// The sealed fields of a new secret, computed once its id is known (the id is bound into the
+// ciphertext).
+struct SealedSecretFields {
+  std::string value;
+  std::optional<std::string> description;
+};
+
+struct SecretPage {
+  std::vector<SecretRecord> items;
+  int64_t total_count = 0;
 };
 
 // The storage failed or is unavailable (answered as error 4).
@@ -123,6 +147,39 @@ class Store {
   // Deletes up to `limit` items with `expires_at <= now` across all applications; returns how
   // many it deleted.
   virtual int64_t DeleteExpiredKvItems(int64_t now, int64_t limit) = 0;
+
+  // --- envelope keys and secrets ---
+  // A named value of the store itself (e.g. the master-key check); nullopt when unset.
+  virtual std::optional<std::string> GetMeta(std::string_view name) = 0;
+  // Sets it unless already set; returns the value in force afterwards.
+  virtual std::string SetMetaIfAbsent(const std::string& name, const std::string& value) = 0;
+  // The application's wrapped data key, if it has one.
+  virtual std::optional<std::string> GetDataKey(int64_t application_id) = 0;
+  // Stores `wrapped` unless the application already has a data key; returns the one in force.
+  virtual std::string EnsureDataKey(int64_t application_id, const std::string& wrapped) = 0;
+  // Every (application id, wrapped data key).
+  virtual std::vector<std::pair<int64_t, std::string>> ListDataKeys() = 0;
+  // Master-key rotation: replaces the given wrapped data keys and the meta value `check_name`
+  // in one transaction.
+  virtual void ReplaceDataKeys(const std::vector<std::pair<int64_t, std::string>>& wrapped,
+                               const std::string& check_name, const std::string& check) = 0;
+
+  // Inserts a secret; `seal(id)` produces its sealed fields inside the same transaction.
+  // Throws Conflict when the name is taken in the application.
+  virtual SecretRecord AddSecret(int64_t application_id, const std::string& name, int64_t now,
+                                 const std::function<SealedSecretFields(int64_t)>& seal) = 0;
+  virtual std::optional<SecretRecord> FindSecretById(int64_t application_id, int64_t id) = 0;
+  virtual std::optional<SecretRecord> FindSecretByName(int64_t application_id,
+                                                       std::string_view name) = 0;
+  // Secrets whose name contains `name_part` ignoring ASCII case (all when empty), by id,
+  // paged, without sealed values.
+  virtual SecretPage ListSecrets(int64_t application_id, std::string_view name_part,
+                                 int64_t offset, int64_t limit) = 0;
+  // Writes name, sealed fields and modified of an existing secret. Throws Conflict on a taken
+  // name.
+  virtual void UpdateSecret(const SecretRecord& secret) = 0;
+  // Deletes the listed secrets of the application, all or nothing.
+  virtual void DeleteSecrets(int64_t application_id, const std::vector<int64_t>& ids) = 0;
 };
 
 }  // namespace coffer::store

@@ -46,6 +46,24 @@ constexpr const char* kMigrations[] = {
         PRIMARY KEY (application_id, key)) WITHOUT ROWID;
       CREATE INDEX kv_items_by_expiry ON kv_items(expires_at);
     )sql",
+    // 3: secrets, sealed under per-application data keys wrapped by the master key.
+    R"sql(
+      CREATE TABLE meta (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL) WITHOUT ROWID;
+      CREATE TABLE data_keys (
+        application_id INTEGER PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,
+        wrapped_key BLOB NOT NULL);
+      CREATE TABLE secrets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sealed_value BLOB NOT NULL,
+        sealed_description BLOB,
+        created INTEGER NOT NULL,
+        modified INTEGER NOT NULL,
+        UNIQUE (application_id, name));
+    )sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -63,6 +63,23 @@ class SqliteStore final : public Store {
                                   int64_t offset, int64_t limit, bool with_values) override;
   int64_t DeleteExpiredKvItems(int64_t now, int64_t limit) override;
 
+  std::optional<std::string> GetMeta(std::string_view name) override;
+  std::string SetMetaIfAbsent(const std::string& name, const std::string& value) override;
+  std::optional<std::string> GetDataKey(int64_t application_id) override;
+  std::string EnsureDataKey(int64_t application_id, const std::string& wrapped) override;
+  std::vector<std::pair<int64_t, std::string>> ListDataKeys() override;
+  void ReplaceDataKeys(const std::vector<std::pair<int64_t, std::string>>& wrapped,
+                       const std::string& check_name, const std::string& check) override;
+  SecretRecord AddSecret(int64_t application_id, const std::string& name, int64_t now,
+                         const std::function<SealedSecretFields(int64_t)>& seal) override;
+  std::optional<SecretRecord> FindSecretById(int64_t application_id, int64_t id) override;
+  std::optional<SecretRecord> FindSecretByName(int64_t application_id,
+                                               std::string_view name) override;
+  SecretPage ListSecrets(int64_t application_id, std::string_view name_part, int64_t offset,
+                         int64_t limit) override;
+  void UpdateSecret(const SecretRecord& secret) override;
+  void DeleteSecrets(int64_t application_id, const std::vector<int64_t>& ids) override;
+
   // Group-commit statistics: batches committed and writes they held.
   std::size_t committed_batches() const { return write_queue_->batches(); }
   std::size_t committed_writes() const { return write_queue_->writes(); }

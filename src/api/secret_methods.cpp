@@ -1,0 +1,159 @@
+#include "api/secret_methods.hpp"
+
+#include "api/application_methods.hpp"
+#include "common/api_error.hpp"
+#include "common/strings.hpp"
+#include "common/timestamp.hpp"
+#include "common/utf8.hpp"
+#include "domain/lists.hpp"
+#include "domain/roles.hpp"
+#include "domain/secret_rules.hpp"
+
+namespace coffer::api {
+
+namespace json = boost::json;
+using common::ApiError;
+using common::ErrorCode;
+using common::SecureString;
+
+namespace {
+
+int64_t ApplicationId(const service::Applications& applications, const MethodCall& call) {
+  return applications
+      .Resolve(AccountOf(call.principal), call.params.Optional("application_id"),
+               call.params.Optional("application_name"))
+      .id;
+}
+
+std::string CheckName(std::string_view param, std::string name) {
+  if (!domain::IsValidSecretName(name)) throw ApiError(ErrorCode::kInvalidParameter, std::string(param));
+  return name;
+}
+
+SecureString CheckValue(std::string value) {
+  SecureString secure = SecureString::Adopt(std::move(value));
+  ParamReader::CheckLength("secret_value", secure.view(), domain::kMaxSecretValueLength);
+  return secure;
+}
+
+// Longer descriptions are cut to their first 200 characters, not refused.
+std::string CutDescription(std::string description) {
+  description.resize(common::PrefixBytes(description, domain::kMaxSecretDescriptionLength));
+  return description;
+}
+
+// `secret_id` (an id, 496) or `secret_name`; 485 when neither is given.
+service::SecretRef ReadRef(const MethodCall& call) {
+  service::SecretRef ref;
+  if (const auto id_text = call.params.Optional("secret_id")) {
+    const auto id = common::ParseStrictInt64(*id_text);
+    if (!id || *id < 1) throw ApiError(ErrorCode::kInvalidParameter, "secret_id");
+    ref.id = id;
+  } else if (auto name = call.params.Optional("secret_name")) {
+    ref.name = std::move(name);
+  } else {
+    throw ApiError(ErrorCode::kMissingParameter, "secret_id' or 'secret_name");
+  }
+  return ref;
+}
+
+json::object SecretJson(const service::Secret& secret) {
+  json::object object{{"secret_id", secret.id}, {"secret_name", secret.name}};
+  if (secret.description) object["description"] = *secret.description;
+  object["created"] = common::FormatTimestamp(secret.created);
+  object["modified"] = common::FormatTimestamp(secret.modified);
+  return object;
+}
+
+json::object AddSecret(const service::Applications& applications, service::Secrets& secrets,
+                       const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  const std::string name = CheckName("secret_name", call.params.Required("secret_name"));
+  const SecureString value = CheckValue(call.params.Required("secret_value"));
+  std::optional<std::string> description;
+  if (auto text = call.params.Optional("description")) description = CutDescription(std::move(*text));
+  const int64_t id = secrets.Add(call.principal.account_id, application_id, name, value, description);
+  return json::object{{"result", json::array{json::object{{"secret_id", id}}}}};
+}
+
+json::object GetSecrets(const service::Applications& applications, service::Secrets& secrets,
+                        const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  const std::string name_part = call.params.Optional("secret_name_part").value_or("");
+  const int64_t count = call.params.IntInRange("count", domain::kDefaultSecretPageSize, 1,
+                                               domain::kMaxSecretPageSize);
+  const int64_t offset = call.params.IntInRange("offset", 0, 0, INT64_MAX);
+  const auto page = secrets.List(call.principal.account_id, application_id, name_part, offset, count);
+  json::array result;
+  for (const auto& secret : page.items) result.push_back(SecretJson(secret));
+  const auto returned = static_cast<int64_t>(result.size());
+  return json::object{{"result", std::move(result)}, {"count", returned}, {"total_count", page.total_count}};
+}
+
+json::object GetSecretValue(const service::Applications& applications, service::Secrets& secrets,
+                            const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  const auto [secret, value] = secrets.Reveal(call.principal.account_id, application_id, ReadRef(call));
+  json::object item = SecretJson(secret);
+  item["secret_value"] = value.view();
+  return json::object{{"result", json::array{std::move(item)}}};
+}
+
+json::object SetSecretInfo(const service::Applications& applications, service::Secrets& secrets,
+                           const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  const service::SecretRef ref{secrets.Locate(application_id, ReadRef(call)), std::nullopt};
+  service::SecretChanges changes;
+  if (auto name = call.params.Optional("new_secret_name")) {
+    changes.new_name = CheckName("new_secret_name", std::move(*name));
+  }
+  if (auto value = call.params.Optional("secret_value")) changes.value = CheckValue(std::move(*value));
+  if (auto text = call.params.OptionalAllowEmpty("description")) {
+    changes.description = CutDescription(std::move(*text));
+  }
+  secrets.Update(call.principal.account_id, application_id, ref, std::move(changes));
+  return json::object{{"result", 1}};
+}
+
+json::object DelSecret(const service::Applications& applications, service::Secrets& secrets,
+                       const MethodCall& call) {
+  const int64_t application_id = ApplicationId(applications, call);
+  const auto ids_text = call.params.OptionalList("secret_id");
+  const auto names_text = call.params.OptionalList("secret_name");
+  if (!ids_text && !names_text) {
+    throw ApiError(ErrorCode::kMissingParameter, "secret_id' or 'secret_name");
+  }
+  domain::IdList ids;
+  if (ids_text) {
+    auto parsed = domain::ParseIdList(*ids_text, true);
+    if (!parsed) throw ApiError(ErrorCode::kInvalidParameter, "secret_id");
+    ids = std::move(*parsed);
+  }
+  std::vector<std::string> names;
+  if (names_text) {
+    auto parsed = domain::ParseStringList(*names_text);
+    if (!parsed) throw ApiError(ErrorCode::kInvalidParameter, "secret_name");
+    for (auto& name : *parsed) names.push_back(CheckName("secret_name", std::move(name)));
+  }
+  secrets.Delete(application_id, ids.all, ids.ids, names);
+  return json::object{{"result", 1}};
+}
+
+}  // namespace
+
+void RegisterSecretMethods(MethodTable& table, const service::Applications& applications,
+                           service::Secrets& secrets) {
+  const auto roles = domain::DataManagementRoles();
+  const auto add = [&](std::string name, auto method) {
+    table.Add(std::move(name), {roles, [&applications, &secrets, method](const MethodCall& call) {
+                                  return method(applications, secrets, call);
+                                }});
+  };
+  add("AddSecret", AddSecret);
+  add("GetSecrets", GetSecrets);
+  add("GetSecretValue", GetSecretValue);
+  add("SetSecretInfo", SetSecretInfo);
+  add("DelSecret", DelSecret);
+}
+
+}  // namespace coffer::api

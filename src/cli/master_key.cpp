@@ -1,0 +1,99 @@
+#include "cli/master_key.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/data_dir.hpp"
+
+namespace coffer::cli {
+
+namespace {
+
+constexpr const char* kCheckName = "master_key_check";
+
+std::string DefaultKeyPath(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "master.key").string();
+}
+
+crypto::MasterKey ReadKeyFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read master key file " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  try {
+    return crypto::MasterKey::FromText(text.str());
+  } catch (const crypto::KeyringError& e) {
+    throw std::runtime_error("master key file " + path + ": " + e.what());
+  }
+}
+
+// Fails unless `keyring` opens the store's check (when the store has one).
+void VerifyAgainstStore(store::Store& store, const crypto::Keyring& keyring, const std::string& path) {
+  const auto check = store.GetMeta(kCheckName);
+  if (!check || keyring.VerifyCheck(*check)) return;
+  throw std::runtime_error("wrong master key: " + path + " has id " + keyring.master_key_id() +
+                           ", but the data is encrypted under master key " +
+                           crypto::Keyring::WrappingKeyId(*check));
+}
+
+}  // namespace
+
+crypto::Keyring OpenKeyring(store::Store& store, const std::string& data_dir,
+                            const std::string& master_key_file) {
+  std::string path = master_key_file.empty() ? DefaultKeyPath(data_dir) : master_key_file;
+  std::error_code ec;
+  if (master_key_file.empty() && !std::filesystem::exists(path, ec)) {
+    if (store.GetMeta(kCheckName)) {
+      throw std::runtime_error("the data is encrypted, but " + path +
+                               " is missing: pass --master-key-file");
+    }
+    WriteNewFile(path, crypto::MasterKey::Generate().ToText(), 0600);
+    spdlog::warn("generated master key {}; in production keep the master key apart from the data "
+                 "(--master-key-file)", path);
+  }
+  crypto::Keyring keyring(ReadKeyFile(path));
+  VerifyAgainstStore(store, keyring, path);
+  store.SetMetaIfAbsent(kCheckName, keyring.MakeCheck());
+  return keyring;
+}
+
+void MasterKeyGenerate(const MasterKeyGenerateOptions& options, std::ostream& out) {
+  const crypto::MasterKey key = crypto::MasterKey::Generate();
+  WriteNewFile(options.out, key.ToText(), 0600);
+  out << boost::json::serialize(boost::json::object{{"master_key_file", options.out},
+                                                    {"master_key_id", key.id()}})
+      << "\n";
+}
+
+void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options, std::ostream& out) {
+  const std::string old_path = options.master_key_file.empty()
+                                   ? DefaultKeyPath(options.storage.data_dir)
+                                   : options.master_key_file;
+  const crypto::Keyring old_keyring(ReadKeyFile(old_path));
+  VerifyAgainstStore(store, old_keyring, old_path);
+  const crypto::Keyring new_keyring(ReadKeyFile(options.new_key_file));
+
+  std::vector<std::pair<int64_t, std::string>> rewrapped;
+  for (const auto& [application_id, wrapped] : store.ListDataKeys()) {
+    const auto data_key = old_keyring.UnwrapDataKey(wrapped, application_id);
+    rewrapped.emplace_back(application_id, new_keyring.WrapDataKey(data_key, application_id));
+  }
+  store.ReplaceDataKeys(rewrapped, kCheckName, new_keyring.MakeCheck());
+  if (options.master_key_file.empty()) {
+    // The default key file follows the data, so a plain `coffer serve` keeps working.
+    const std::string staged = old_path + ".new";
+    WriteFileReplacing(staged, ReadKeyFile(options.new_key_file).ToText(), 0600);
+    std::filesystem::rename(staged, old_path);
+  }
+  out << boost::json::serialize(boost::json::object{
+             {"result", 1},
+             {"data_keys", static_cast<int64_t>(rewrapped.size())},
+             {"master_key_id", new_keyring.master_key_id()}})
+      << "\n";
+}
+
+}  // namespace coffer::cli

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "cli/options.hpp"
+#include "crypto/keyring.hpp"
+#include "store/store.hpp"
+
+namespace coffer::cli {
+
+// The keyring `coffer serve` runs with (SPEC 14). The master key comes from `master_key_file`,
+// or else from DATA/master.key, which is generated (0600, with a warning) only while the store
+// holds no encrypted data. The key must match the check stored with the data, written on first
+// use. Throws std::runtime_error with a clear reason, changing nothing, on a wrong or missing key.
+crypto::Keyring OpenKeyring(store::Store& store, const std::string& data_dir,
+                            const std::string& master_key_file);
+
+// `coffer master-key generate --out FILE`: a new key file (0600, never overwriting).
+void MasterKeyGenerate(const MasterKeyGenerateOptions& options, std::ostream& out);
+
+// `coffer master-key rotate --new-key-file FILE`: re-wraps every data key under the new master
+// key in one transaction. When the old key was DATA/master.key (no --master-key-file), that
+// file then holds the new key. Run it while the server is stopped.
+void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options, std::ostream& out);
+
+}  // namespace coffer::cli
