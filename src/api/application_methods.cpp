@@ -23,6 +23,7 @@ json::object ApplicationJson(const service::Applications& applications,
 json::object AddApplication(service::Applications& applications, const MethodCall& call) {
   const auto account = AccountOf(call.principal);
   const std::string name = call.params.Required("application_name");
+  applications.CheckNewName(account, name);
   const bool secure = call.params.OptionalBool("secure_record_storage").value_or(false);
   const auto created = applications.Add(account, name, secure);
   return json::object{{"result", 1},
@@ -62,6 +63,7 @@ json::object SetApplicationInfo(service::Applications& applications, const Metho
                                            call.params.Optional("required_application_name"),
                                            "application_id", "required_application_name");
   const auto new_name = call.params.Optional("application_name");
+  if (new_name) applications.CheckNewName(account, *new_name);
   const auto secure = call.params.OptionalBool("secure_record_storage");
   application = applications.Update(account, std::move(application), new_name, secure);
   return json::object{{"result", 1},

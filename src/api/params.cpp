@@ -1,6 +1,7 @@
 #include "api/params.hpp"
 
 #include "api/errors.hpp"
+#include "common/secure_string.hpp"
 
 namespace coffer::api {
 
@@ -19,6 +20,13 @@ std::optional<ParamSource> Params::WinningSource(std::string_view name) const {
     source = entry.source;
   }
   return source;
+}
+
+void Params::Wipe() {
+  for (auto& entry : entries_) {
+    common::WipeBytes(entry.name.data(), entry.name.size());
+    common::WipeBytes(entry.value.data(), entry.value.size());
+  }
 }
 
 const std::string* Params::Find(std::string_view name) const {

@@ -20,6 +20,9 @@ class Params {
   void Add(ParamSource source, std::string name, std::string value);
   std::size_t size() const { return entries_.size(); }
 
+  // Overwrites every name and value with zeros (they may have carried secret values).
+  void Wipe();
+
   // SPEC 1.3 precedence: the last body occurrence, else the last query occurrence.
   const std::string* Find(std::string_view name) const;
 

@@ -85,6 +85,10 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
 
 HttpResponse Router::HandleApi(const HttpRequest& request) const {
   DecodedRequest decoded = DecodeRequest(request, options_.max_params);
+  struct WipeOnExit {
+    Params& params;
+    ~WipeOnExit() { params.Wipe(); }
+  } wipe{decoded.params};
   std::string name(*PathMethod(decoded.path));
   if (name.empty()) {
     const std::string* cmd = decoded.params.Find("cmd");

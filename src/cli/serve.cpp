@@ -12,6 +12,7 @@
 #include "cli/master_key.hpp"
 #include "cli/tls_files.hpp"
 #include "http/server.hpp"
+#include "http/static_assets.hpp"
 #include "http/tls_context.hpp"
 #include "service/key_value.hpp"
 #include "service/secrets.hpp"
@@ -123,9 +124,12 @@ int RunServe(const ServeOptions& o) {
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
   LogReady(o, server.port(), credentials);
-  server.Run(std::move(tls), http::ServerCallbacks{
-                                 [&router](const common::HttpRequest& r) { return router.Handle(r); },
-                                 &api::Router::Refusal});
+  const http::StaticAssets panel("/panel", http::EmbeddedAssets());
+  const auto handle = [&](const common::HttpRequest& request) {
+    const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+    return panel.Owns(path) ? panel.Serve(request) : router.Handle(request);
+  };
+  server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal});
   spdlog::info("stopped");
   return 0;
 }

@@ -36,10 +36,10 @@ std::string FullAppName(std::string_view short_name, std::string_view account_na
 
 std::optional<std::string> ParseNewAppName(std::string_view input, std::string_view account_name,
                                            std::string_view domain) {
-  std::string lowered = common::AsciiLower(input);
-  const std::string suffix = common::AsciiLower(FullAppName("", account_name, domain));
-  std::string_view candidate = lowered;
-  if (candidate.size() > suffix.size() && candidate.ends_with(suffix)) {
+  const std::string suffix = FullAppName("", account_name, domain);
+  std::string_view candidate = input;
+  if (candidate.size() > suffix.size() &&
+      common::AsciiIEquals(candidate.substr(candidate.size() - suffix.size()), suffix)) {
     candidate.remove_suffix(suffix.size());
   }
   if (!IsValidShortAppName(candidate)) return std::nullopt;

@@ -16,9 +16,10 @@ bool IsValidAccountName(std::string_view name);
 std::string FullAppName(std::string_view short_name, std::string_view account_name,
                         std::string_view domain);
 
-// Reads an application name given by a caller (to create, rename or find one): a short name, or a full name ending in
-// `.<account>.<domain>`, compared without regard to ASCII case. Returns the lower-case short
-// name, or nullopt when the input fits neither form.
+// Reads an application name given by a caller: a short name, or a full name ending in
+// `.<account>.<domain>` (that suffix compared without regard to ASCII case). Returns the short
+// name, or nullopt when the input fits neither form. The short name must already be lower
+// case; lookups lower-case the input first, since names compare case-insensitively.
 std::optional<std::string> ParseNewAppName(std::string_view input, std::string_view account_name,
                                            std::string_view domain);
 

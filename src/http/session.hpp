@@ -7,9 +7,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <array>
 #include <memory>
 #include <optional>
 
+#include "common/secure_string.hpp"
 #include "http/server.hpp"
 
 namespace coffer::http {
@@ -98,6 +100,7 @@ class Session final : public SessionBase {
 
   void OnHeader(beast::error_code ec) {
     if (ec == bhttp::error::header_limit) return Refuse(RequestLineComplete() ? 431 : 414);
+    if (ec == bhttp::error::body_limit) return Refuse(413);  // Content-Length over the limit
     if (ec) return IsDisconnect(ec) ? Close() : Refuse(400);
     const auto& request = parser_->get();
     if (request.target().size() > Options().max_target_bytes) return Refuse(414);
@@ -138,8 +141,11 @@ class Session final : public SessionBase {
     const bool keep_alive = message.keep_alive();
     parser_.reset();
     Tcp().expires_never();  // the handler's time is not the client's
-    net::post(server_.workers(), [self = Self(), request = std::move(request), keep_alive] {
+    net::post(server_.workers(), [self = Self(), request = std::move(request), keep_alive]() mutable {
       common::HttpResponse response = self->server_.callbacks().handle(request);
+      // Parameters may have carried secret values.
+      common::WipeBytes(request.body.data(), request.body.size());
+      common::WipeBytes(request.target.data(), request.target.size());
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response), keep_alive]() mutable {
                   self->Write(std::move(response), keep_alive);
@@ -164,6 +170,9 @@ class Session final : public SessionBase {
     Tcp().expires_after(Options().read_timeout);
     bhttp::async_write(stream_, *message,
                        [self = Self(), message](beast::error_code ec, std::size_t) {
+                         // The body may hold a secret value (GetSecretValue).
+                         auto& body = message->body();
+                         common::WipeBytes(body.data(), body.size());
                          if (ec || !message->keep_alive()) return self->Close();
                          self->WaitForRequest();
                        });
@@ -173,17 +182,30 @@ class Session final : public SessionBase {
     if (closed_) return;
     closed_ = true;
     if constexpr (kTls) {
-      Tcp().expires_after(std::chrono::seconds(1));
-      stream_.async_shutdown([self = Self()](beast::error_code) {
-        beast::error_code ignored;
-        self->Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-        self->Tcp().close();
-      });
+      Tcp().expires_after(kLingerTime);
+      stream_.async_shutdown([self = Self()](beast::error_code) { self->Linger(); });
     } else {
-      beast::error_code ignored;
-      Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-      Tcp().close();
+      Linger();
     }
+  }
+
+  // Half-closes, then reads and drops what the client still sends (a body we refused) until it
+  // closes too or kLingerTime passes: closing with unread input would reset the connection and
+  // could destroy the answer before the client reads it.
+  void Linger() {
+    beast::error_code ignored;
+    Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    Tcp().expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    auto scratch = std::make_shared<std::array<char, 16384>>();
+    Tcp().async_read_some(net::buffer(*scratch),
+                          [self = Self(), scratch](beast::error_code ec, std::size_t) {
+                            if (ec) return self->Tcp().close();
+                            self->Drain();
+                          });
   }
 
   // True when the buffered bytes hold a complete request line (so the headers were too big).
@@ -192,6 +214,8 @@ class Session final : public SessionBase {
     const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
     return bytes.find('\n') != std::string_view::npos;
   }
+
+  static constexpr std::chrono::seconds kLingerTime{2};
 
   static bool IsDisconnect(beast::error_code ec) {
     return ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||

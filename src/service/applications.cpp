@@ -33,7 +33,8 @@ std::string Applications::FullName(const AccountRef& account,
 
 std::optional<store::Application> Applications::FindByName(const AccountRef& account,
                                                            std::string_view name) const {
-  const auto short_name = domain::ParseNewAppName(name, account.name, options_.domain);
+  const auto short_name =
+      domain::ParseNewAppName(common::AsciiLower(name), account.name, options_.domain);
   if (!short_name) return std::nullopt;
   return store_.FindApplicationByShortName(account.id, *short_name);
 }
@@ -60,12 +61,17 @@ store::Application Applications::Resolve(const AccountRef& account,
   throw ApiError(ErrorCode::kMissingParameter, OneOf(id_param, name_param));
 }
 
+std::string Applications::CheckNewName(const AccountRef& account, std::string_view name) const {
+  auto short_name = domain::ParseNewAppName(name, account.name, options_.domain);
+  if (!short_name) throw ApiError(ErrorCode::kInvalidApplicationName);
+  return std::move(*short_name);
+}
+
 store::Application Applications::Add(const AccountRef& account, std::string_view name,
                                      bool secure_record_storage) {
-  const auto short_name = domain::ParseNewAppName(name, account.name, options_.domain);
-  if (!short_name) throw ApiError(ErrorCode::kInvalidApplicationName);
+  const std::string short_name = CheckNewName(account, name);
   try {
-    return store_.CreateApplication(account.id, *short_name, secure_record_storage,
+    return store_.CreateApplication(account.id, short_name, secure_record_storage,
                                     clock_.NowSeconds(), options_.max_per_account);
   } catch (const store::Conflict&) {
     throw ApiError(ErrorCode::kApplicationNameNotUnique);
@@ -94,11 +100,7 @@ ApplicationPage Applications::List(const AccountRef& account, std::optional<int6
 store::Application Applications::Update(const AccountRef& account, store::Application application,
                                         const std::optional<std::string>& new_name,
                                         std::optional<bool> secure_record_storage) {
-  if (new_name) {
-    const auto short_name = domain::ParseNewAppName(*new_name, account.name, options_.domain);
-    if (!short_name) throw ApiError(ErrorCode::kInvalidApplicationName);
-    application.short_name = *short_name;
-  }
+  if (new_name) application.short_name = CheckNewName(account, *new_name);
   if (secure_record_storage) application.secure_record_storage = *secure_record_storage;
   application.modified = clock_.NowSeconds();
   try {
@@ -128,7 +130,7 @@ void Applications::Delete(const AccountRef& account, const std::optional<std::st
   }
   if (names_text) {
     const auto names = domain::ParseStringList(*names_text);
-    if (!names) throw ApiError(ErrorCode::kApplicationNotFound);
+    if (!names) throw ApiError(ErrorCode::kInvalidParameter, "application_name");
     for (const auto& name : *names) {
       const auto application = FindByName(account, name);
       if (!application) throw ApiError(ErrorCode::kApplicationNotFound);

@@ -42,6 +42,9 @@ class Applications {
                              std::string_view id_param = "application_id",
                              std::string_view name_param = "application_name") const;
 
+  // The short name a new or renamed application would get from `name` (107 if malformed).
+  std::string CheckNewName(const AccountRef& account, std::string_view name) const;
+
   // AddApplication: `name` is a short or full name (107), unique in the account (129).
   store::Application Add(const AccountRef& account, std::string_view name,
                          bool secure_record_storage);
@@ -57,8 +60,8 @@ class Applications {
                             const std::optional<std::string>& new_name,
                             std::optional<bool> secure_record_storage);
 
-  // DelApplication: the union of an intlist-or-`all` of ids (116) and a list of names (558),
-  // all or nothing; 485 when both are absent.
+  // DelApplication: the union of an intlist-or-`all` of ids (116) and a list of names (558;
+  // an empty element 496), all or nothing; 485 when both are absent.
   void Delete(const AccountRef& account, const std::optional<std::string>& ids_text,
               const std::optional<std::string>& names_text);
 
