@@ -1,0 +1,16 @@
+// Query strings and urlencoded bodies.
+#include <cstdint>
+#include <string_view>
+
+#include "api/errors.hpp"
+#include "api/urlencoded.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  coffer::api::Params params(1000);
+  try {
+    coffer::api::DecodeUrlEncoded(std::string_view(reinterpret_cast<const char*>(data), size),
+                                  coffer::api::ParamSource::kQuery, params);
+  } catch (const coffer::api::BadRequest&) {
+  }
+  return 0;
+}
