@@ -83,6 +83,13 @@ service::AccountRef AccountOf(const auth::Principal& principal) {
   return service::AccountRef{principal.account_id, principal.account_name};
 }
 
+int64_t ResolveApplicationId(const service::Applications& applications, const MethodCall& call) {
+  return applications
+      .Resolve(AccountOf(call.principal), call.params.Optional("application_id"),
+               call.params.Optional("application_name"))
+      .id;
+}
+
 void RegisterApplicationMethods(MethodTable& table, service::Applications& applications) {
   const auto roles = domain::DataManagementRoles();
   table.Add("AddApplication", {roles, [&](const MethodCall& c) { return AddApplication(applications, c); }});

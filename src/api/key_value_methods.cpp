@@ -14,13 +14,6 @@ using common::ErrorCode;
 namespace {
 
 // SPEC 4.2 for the data methods: `application_id` or `application_name`.
-int64_t ApplicationId(const service::Applications& applications, const MethodCall& call) {
-  return applications
-      .Resolve(AccountOf(call.principal), call.params.Optional("application_id"),
-               call.params.Optional("application_name"))
-      .id;
-}
-
 // `key` as a key or a pattern: 485 absent, 477 too long, 496 outside the alphabet.
 std::string CheckKey(std::string key) {
   ParamReader::CheckLength("key", key, domain::kMaxKvKeyLength);
@@ -37,7 +30,7 @@ json::object ItemJson(const store::KvItem& item, bool with_value) {
 
 json::object SetItem(const service::Applications& applications, service::KeyValue& kv,
                      const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   std::string key = CheckKey(call.params.Required("key"));
   auto value = call.params.OptionalAllowEmpty("value");
   if (!value) throw ApiError(ErrorCode::kMissingParameter, "value");
@@ -55,7 +48,7 @@ json::object SetItem(const service::Applications& applications, service::KeyValu
 
 json::object GetItem(const service::Applications& applications, service::KeyValue& kv,
                      const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   const std::string key = CheckKey(call.params.Required("key"));
   const auto item = kv.Get(application_id, key);
   if (!item) throw ApiError(ErrorCode::kInvalidParameter, "key");
@@ -64,7 +57,7 @@ json::object GetItem(const service::Applications& applications, service::KeyValu
 
 json::object DelItem(const service::Applications& applications, service::KeyValue& kv,
                      const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   const std::string key = CheckKey(call.params.Required("key"));
   return json::object{{"result", kv.Delete(application_id, key) ? 1 : 0}};
 }
@@ -72,7 +65,7 @@ json::object DelItem(const service::Applications& applications, service::KeyValu
 // GetKeyValueItems (pattern required, with values) and GetKeyValueKeys (optional, without).
 json::object ListItems(const service::Applications& applications, service::KeyValue& kv,
                        const MethodCall& call, bool with_values) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   std::string prefix;
   if (with_values) {
     prefix = CheckKey(call.params.Required("key"));
@@ -89,12 +82,23 @@ json::object ListItems(const service::Applications& applications, service::KeyVa
   return json::object{{"result", std::move(result)}};
 }
 
+json::object ListItemsWithValues(const service::Applications& applications, service::KeyValue& kv,
+                                 const MethodCall& call) {
+  return ListItems(applications, kv, call, true);
+}
+
+json::object ListKeys(const service::Applications& applications, service::KeyValue& kv,
+                      const MethodCall& call) {
+  return ListItems(applications, kv, call, false);
+}
+
 }  // namespace
 
 void RegisterKeyValueMethods(MethodTable& table, const service::Applications& applications,
                              service::KeyValue& kv) {
   const auto roles = domain::DataManagementRoles();
-  const auto add = [&](std::string name, auto method) {
+  const auto add = [&](std::string name, json::object (*method)(const service::Applications&,
+                                                              service::KeyValue&, const MethodCall&)) {
     table.Add(std::move(name), {roles, [&applications, &kv, method](const MethodCall& call) {
                                   return method(applications, kv, call);
                                 }});
@@ -102,8 +106,8 @@ void RegisterKeyValueMethods(MethodTable& table, const service::Applications& ap
   add("SetKeyValueItem", SetItem);
   add("GetKeyValueItem", GetItem);
   add("DelKeyValueItem", DelItem);
-  add("GetKeyValueItems", [](auto& a, auto& k, const MethodCall& c) { return ListItems(a, k, c, true); });
-  add("GetKeyValueKeys", [](auto& a, auto& k, const MethodCall& c) { return ListItems(a, k, c, false); });
+  add("GetKeyValueItems", ListItemsWithValues);
+  add("GetKeyValueKeys", ListKeys);
 }
 
 }  // namespace coffer::api

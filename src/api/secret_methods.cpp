@@ -18,13 +18,6 @@ using common::SecureString;
 
 namespace {
 
-int64_t ApplicationId(const service::Applications& applications, const MethodCall& call) {
-  return applications
-      .Resolve(AccountOf(call.principal), call.params.Optional("application_id"),
-               call.params.Optional("application_name"))
-      .id;
-}
-
 std::string CheckName(std::string_view param, std::string name) {
   if (!domain::IsValidSecretName(name)) throw ApiError(ErrorCode::kInvalidParameter, std::string(param));
   return name;
@@ -67,7 +60,7 @@ json::object SecretJson(const service::Secret& secret) {
 
 json::object AddSecret(const service::Applications& applications, service::Secrets& secrets,
                        const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   const std::string name = CheckName("secret_name", call.params.Required("secret_name"));
   const SecureString value = CheckValue(call.params.Required("secret_value"));
   std::optional<std::string> description;
@@ -78,7 +71,7 @@ json::object AddSecret(const service::Applications& applications, service::Secre
 
 json::object GetSecrets(const service::Applications& applications, service::Secrets& secrets,
                         const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   const std::string name_part = call.params.Optional("secret_name_part").value_or("");
   const int64_t count = call.params.IntInRange("count", domain::kDefaultSecretPageSize, 1,
                                                domain::kMaxSecretPageSize);
@@ -92,7 +85,7 @@ json::object GetSecrets(const service::Applications& applications, service::Secr
 
 json::object GetSecretValue(const service::Applications& applications, service::Secrets& secrets,
                             const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   const auto [secret, value] = secrets.Reveal(call.principal.account_id, application_id, ReadRef(call));
   json::object item = SecretJson(secret);
   item["secret_value"] = value.view();
@@ -101,7 +94,7 @@ json::object GetSecretValue(const service::Applications& applications, service::
 
 json::object SetSecretInfo(const service::Applications& applications, service::Secrets& secrets,
                            const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   const service::SecretRef ref{secrets.Locate(application_id, ReadRef(call)), std::nullopt};
   service::SecretChanges changes;
   if (auto name = call.params.Optional("new_secret_name")) {
@@ -117,7 +110,7 @@ json::object SetSecretInfo(const service::Applications& applications, service::S
 
 json::object DelSecret(const service::Applications& applications, service::Secrets& secrets,
                        const MethodCall& call) {
-  const int64_t application_id = ApplicationId(applications, call);
+  const int64_t application_id = ResolveApplicationId(applications, call);
   const auto ids_text = call.params.OptionalList("secret_id");
   const auto names_text = call.params.OptionalList("secret_name");
   if (!ids_text && !names_text) {
