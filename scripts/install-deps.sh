@@ -12,7 +12,8 @@ packages=(
   libssl-dev libsqlite3-dev libpq-dev libcli11-dev libspdlog-dev
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libgtest-dev libgmock-dev)
+  # Debian's chromium for the panel's browser tests (never a downloaded browser build).
+  packages+=(libgtest-dev libgmock-dev chromium)
   # Node.js runs the integration and client-compatibility suites; keep a newer one if present.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     packages+=(nodejs npm)

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-if [ -f tests/compat/package-lock.json ]; then
-  npm ci --prefix tests/compat --no-audit --no-fund --loglevel=error
-fi
+# The official Node client (compat) and playwright-core (browser), pinned by their lock files.
+for suite in tests/compat tests/browser; do
+  npm ci --prefix "$suite" --no-audit --no-fund --loglevel=error
+done
 scripts/build.sh -DCOFFER_BUILD_TESTS=ON
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 600

@@ -32,7 +32,7 @@ struct ServerOptions {
   // Threads doing network I/O, and threads running request handlers (which may block on
   // storage, so I/O threads never do).
   int io_threads = 1;
-  int worker_threads = 16;
+  int worker_threads = 64;
 };
 
 // What the transport calls. `handle` answers a fully read request (on a worker thread);

@@ -51,19 +51,27 @@ void WriteQueue::Loop() {
   }
 }
 
+namespace {
+
+// Transaction control through cached prepared statements: parsing them on every write would
+// cost more than the writes themselves.
+void Run(Connection& connection, const char* sql) { StatementUse(connection, sql).Run(); }
+
+}  // namespace
+
 void WriteQueue::RunBatch(const std::vector<Job*>& batch) {
   std::vector<std::exception_ptr> errors(batch.size());
   try {
-    writer_.Exec("BEGIN IMMEDIATE");
+    Run(writer_, "BEGIN IMMEDIATE");
   } catch (...) {
     for (Job* job : batch) job->done.set_exception(std::current_exception());
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     try {
-      writer_.Exec("SAVEPOINT write");
+      Run(writer_, "SAVEPOINT write");
       batch[i]->run(writer_);
-      writer_.Exec("RELEASE write");
+      Run(writer_, "RELEASE write");
     } catch (...) {
       errors[i] = std::current_exception();
       try {
@@ -74,7 +82,7 @@ void WriteQueue::RunBatch(const std::vector<Job*>& batch) {
     }
   }
   try {
-    writer_.Exec("COMMIT");
+    Run(writer_, "COMMIT");
   } catch (...) {
     const auto failure = std::current_exception();
     try {
