@@ -95,7 +95,8 @@ json::object GetSecretValue(const service::Applications& applications, service::
 json::object SetSecretInfo(const service::Applications& applications, service::Secrets& secrets,
                            const MethodCall& call) {
   const int64_t application_id = ResolveApplicationId(applications, call);
-  const service::SecretRef ref{secrets.Locate(application_id, ReadRef(call)), std::nullopt};
+  const service::SecretRef ref = ReadRef(call);
+  secrets.Locate(application_id, ref);  // an unknown secret is reported before the new values
   service::SecretChanges changes;
   if (auto name = call.params.Optional("new_secret_name")) {
     changes.new_name = CheckName("new_secret_name", std::move(*name));

@@ -48,10 +48,12 @@ Principal Authenticator::AuthenticateBearer(std::string_view header) {
   if (!key || !key->enabled) Fail();
   if (!PublicKey(*key)->VerifyRs256(jwt.signing_input, jwt.signature)) Fail();
   if (jwt.issuer != key->account_id) Fail();
-  if (jwt.expires_at - jwt.issued_at > options_.max_token_lifetime) {
+  int64_t lifetime = 0;
+  if (__builtin_sub_overflow(jwt.expires_at, jwt.issued_at, &lifetime) ||
+      lifetime > options_.max_token_lifetime) {
     Fail(ErrorCode::kTokenTtlTooLong);
   }
-  const int64_t latest_start = now + options_.clock_skew_allowance;
+  const int64_t latest_start = now + options_.clock_skew_allowance;  // now is a sane time
   if (jwt.issued_at > latest_start || (jwt.not_before && *jwt.not_before > latest_start)) {
     Fail(ErrorCode::kTokenFromFuture);
   }

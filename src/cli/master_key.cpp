@@ -70,6 +70,9 @@ void MasterKeyGenerate(const MasterKeyGenerateOptions& options, std::ostream& ou
 }
 
 void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options, std::ostream& out) {
+  const DataDirLock lock(options.storage.data_dir, DataDirLock::Mode::kExclusive,
+                         "a coffer server is running on " + options.storage.data_dir +
+                             "; stop it before rotating the master key");
   const std::string old_path = options.master_key_file.empty()
                                    ? DefaultKeyPath(options.storage.data_dir)
                                    : options.master_key_file;

@@ -100,6 +100,10 @@ int RunServe(const ServeOptions& o) {
   // Bind first: a bad or busy address fails before anything is written.
   http::Server server = Startup("--listen", [&] { return http::Server(o.server); });
   Startup("data directory", [&] { PrepareDataDir(o.storage.data_dir); return 0; });
+  const DataDirLock lock = Startup("data directory", [&] {
+    return DataDirLock(o.storage.data_dir, DataDirLock::Mode::kShared,
+                       "a master-key rotation is in progress on " + o.storage.data_dir);
+  });
   common::SystemClock clock;
   store::sqlite::SqliteStore store = Startup("database", [&] {
     return store::sqlite::SqliteStore({DatabasePath(o.storage.data_dir)});

@@ -43,6 +43,8 @@ Server::Server(ServerOptions options)
   if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) throw std::system_error(ec, "cannot listen on " + where);
   port_ = acceptor_.local_endpoint().port();
+  // Caught from here on: a signal that arrives during startup is delivered once Run() waits.
+  signals_.emplace(ioc_, SIGINT, SIGTERM);
 }
 
 Server::~Server() = default;
@@ -50,7 +52,6 @@ Server::~Server() = default;
 void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbacks) {
   tls_ = std::move(tls);
   callbacks_ = std::move(callbacks);
-  signals_.emplace(ioc_, SIGINT, SIGTERM);
   signals_->async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: draining connections", signal);

@@ -1,7 +1,5 @@
 #include "service/secrets.hpp"
 
-#include <set>
-
 #include "common/api_error.hpp"
 
 namespace coffer::service {
@@ -18,6 +16,10 @@ std::string Binding(int64_t account_id, int64_t application_id, int64_t secret_i
                     std::string_view field) {
   return "coffer:secret:v1:" + std::to_string(account_id) + ":" + std::to_string(application_id) +
          ":" + std::to_string(secret_id) + ":" + std::string(field);
+}
+
+store::SecretLookup Lookup(const SecretRef& ref) {
+  return store::SecretLookup{ref.id, ref.id ? std::string() : ref.name.value_or("")};
 }
 
 }  // namespace
@@ -82,13 +84,9 @@ SecretListPage Secrets::List(int64_t account_id, int64_t application_id,
 }
 
 store::SecretRecord Secrets::Find(int64_t application_id, const SecretRef& ref) const {
-  if (ref.id) {
-    auto record = store_.FindSecretById(application_id, *ref.id);
-    if (!record) throw ApiError(ErrorCode::kInvalidParameter, "secret_id");
-    return *record;
-  }
-  auto record = store_.FindSecretByName(application_id, ref.name.value_or(""));
-  if (!record) throw ApiError(ErrorCode::kInvalidParameter, "secret_name");
+  auto record = ref.id ? store_.FindSecretById(application_id, *ref.id)
+                       : store_.FindSecretByName(application_id, ref.name.value_or(""));
+  if (!record) throw ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
   return *record;
 }
 
@@ -107,60 +105,59 @@ std::pair<Secret, SecureString> Secrets::Reveal(int64_t account_id, int64_t appl
 
 void Secrets::Update(int64_t account_id, int64_t application_id, const SecretRef& ref,
                      SecretChanges changes) {
-  store::SecretRecord record = Find(application_id, ref);
-  const SecureString data_key = DataKey(application_id, false);
-  const Secret current = Describe(account_id, data_key, record);
-  bool changed = false;
-  if (changes.new_name && *changes.new_name != record.name) {
-    record.name = *changes.new_name;
-    changed = true;
-  }
-  if (changes.value) {
-    const std::string binding = Binding(account_id, application_id, record.id, "value");
-    const SecureString old_value = crypto::Keyring::Open(data_key, record.sealed_value, binding);
-    if (old_value.view() != changes.value->view()) {
-      record.sealed_value = crypto::Keyring::Seal(data_key, changes.value->view(), binding);
+  // Runs inside the store's write transaction, on the secret as it is at that moment.
+  const auto revise = [&](const store::SecretRecord& current) -> std::optional<store::SecretRecord> {
+    const SecureString data_key = DataKey(application_id, false);
+    store::SecretRecord record = current;
+    const Secret described = Describe(account_id, data_key, record);
+    bool changed = false;
+    if (changes.new_name && *changes.new_name != record.name) {
+      record.name = *changes.new_name;
       changed = true;
     }
-  }
-  if (changes.description) {
-    std::optional<std::string> wanted;
-    if (!changes.description->empty()) wanted = *changes.description;
-    if (wanted != current.description) {
-      record.sealed_description =
-          wanted ? std::optional<std::string>(crypto::Keyring::Seal(
-                       data_key, *wanted, Binding(account_id, application_id, record.id, "description")))
-                 : std::nullopt;
-      changed = true;
+    if (changes.value) {
+      const std::string binding = Binding(account_id, application_id, record.id, "value");
+      const SecureString old_value = crypto::Keyring::Open(data_key, record.sealed_value, binding);
+      if (old_value.view() != changes.value->view()) {
+        record.sealed_value = crypto::Keyring::Seal(data_key, changes.value->view(), binding);
+        changed = true;
+      }
     }
-  }
-  if (!changed) return;
-  record.modified = clock_.NowSeconds();
+    if (changes.description) {
+      std::optional<std::string> wanted;
+      if (!changes.description->empty()) wanted = *changes.description;
+      if (wanted != described.description) {
+        record.sealed_description =
+            wanted ? std::optional<std::string>(crypto::Keyring::Seal(
+                         data_key, *wanted,
+                         Binding(account_id, application_id, record.id, "description")))
+                   : std::nullopt;
+        changed = true;
+      }
+    }
+    if (!changed) return std::nullopt;
+    record.modified = clock_.NowSeconds();
+    return record;
+  };
+  bool found = false;
   try {
-    store_.UpdateSecret(record);
+    found = store_.ReviseSecret(application_id, Lookup(ref), revise);
   } catch (const store::Conflict&) {
     throw ApiError(ErrorCode::kNotUnique, "new_secret_name");
   }
+  if (!found) throw ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
 }
 
 void Secrets::Delete(int64_t application_id, bool all_ids, const std::vector<int64_t>& ids,
                      const std::vector<std::string>& names) {
-  std::set<int64_t> doomed;
-  if (all_ids) {
-    for (const auto& record : store_.ListSecrets(application_id, "", 0, INT64_MAX).items) {
-      doomed.insert(record.id);
-    }
+  switch (store_.DeleteSecrets(application_id, store::SecretSelection{all_ids, ids, names})) {
+    case store::SecretSelectionMiss::kNone:
+      return;
+    case store::SecretSelectionMiss::kId:
+      throw ApiError(ErrorCode::kInvalidParameter, "secret_id");
+    case store::SecretSelectionMiss::kName:
+      throw ApiError(ErrorCode::kInvalidParameter, "secret_name");
   }
-  for (const int64_t id : ids) {
-    if (!store_.FindSecretById(application_id, id)) throw ApiError(ErrorCode::kInvalidParameter, "secret_id");
-    doomed.insert(id);
-  }
-  for (const auto& name : names) {
-    const auto record = store_.FindSecretByName(application_id, name);
-    if (!record) throw ApiError(ErrorCode::kInvalidParameter, "secret_name");
-    doomed.insert(record->id);
-  }
-  if (!doomed.empty()) store_.DeleteSecrets(application_id, std::vector<int64_t>(doomed.begin(), doomed.end()));
 }
 
 }  // namespace coffer::service

@@ -58,6 +58,8 @@ class Secrets {
   // The id of the secret `ref` names; 496 on the parameter that named a missing secret.
   int64_t Locate(int64_t application_id, const SecretRef& ref) const;
   // SetSecretInfo: 496 (unknown), 493 (name taken); `modified` moves only on a real change.
+  // Reads and writes the secret in one store transaction, so concurrent partial updates all
+  // take effect.
   void Update(int64_t account_id, int64_t application_id, const SecretRef& ref,
               SecretChanges changes);
   // DelSecret: ids (or all) and names, union, all or nothing (496 naming the list with a

@@ -62,6 +62,20 @@ struct SealedSecretFields {
   std::optional<std::string> description;
 };
 
+// Which secret: by id when set, else by exact (case-sensitive) name.
+struct SecretLookup {
+  std::optional<int64_t> id;
+  std::string name;
+};
+
+// What DelSecret removes: every secret of the application, or the union of the listed ones.
+struct SecretSelection {
+  bool all = false;
+  std::vector<int64_t> ids;
+  std::vector<std::string> names;
+};
+enum class SecretSelectionMiss { kNone, kId, kName };
+
 struct SecretPage {
   std::vector<SecretRecord> items;
   int64_t total_count = 0;
@@ -175,11 +189,17 @@ class Store {
   // paged, without sealed values.
   virtual SecretPage ListSecrets(int64_t application_id, std::string_view name_part,
                                  int64_t offset, int64_t limit) = 0;
-  // Writes name, sealed fields and modified of an existing secret. Throws Conflict on a taken
-  // name.
-  virtual void UpdateSecret(const SecretRecord& secret) = 0;
-  // Deletes the listed secrets of the application, all or nothing.
-  virtual void DeleteSecrets(int64_t application_id, const std::vector<int64_t>& ids) = 0;
+  // Reads the secret `which` names and, in the same transaction, writes the record `revise`
+  // returns (name, sealed fields, modified; nullopt leaves it as it is), so concurrent revisions
+  // of one secret never undo each other. Returns false when no such secret exists. Throws
+  // Conflict when the revised name is taken.
+  virtual bool ReviseSecret(
+      int64_t application_id, const SecretLookup& which,
+      const std::function<std::optional<SecretRecord>(const SecretRecord&)>& revise) = 0;
+  // Deletes the selected secrets in one transaction. When an id or a name matches no secret,
+  // deletes nothing and says which list held it (ids are checked first).
+  virtual SecretSelectionMiss DeleteSecrets(int64_t application_id,
+                                            const SecretSelection& selection) = 0;
 };
 
 }  // namespace coffer::store

@@ -109,6 +109,8 @@ int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(d
 
 int Connection::Changes() const { return sqlite3_changes(db_); }
 
+bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 void Connection::Fail(int rc, std::string_view what) const {
   std::string message = "sqlite " + std::string(what) + ": " + sqlite3_errmsg(db_);
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {

@@ -72,6 +72,8 @@ class Connection {
   sqlite3_stmt* Prepare(const char* sql);
   int64_t LastInsertRowId() const;
   int Changes() const;
+  // False once a transaction has ended, including when SQLite rolled it back by itself.
+  bool InTransaction() const;
   sqlite3* handle() const { return db_; }
 
   // Throws the store exception matching `rc` with `what` and the database's message.

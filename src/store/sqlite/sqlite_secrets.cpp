@@ -2,10 +2,11 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <set>
+
 namespace coffer::store::sqlite {
 
 namespace {
-
 
 SecretRecord SecretFromRow(const StatementUse& row) {
   SecretRecord secret{row.Int(0), row.Int(1), row.Text(2), row.Text(3), std::nullopt, row.Int(5),
@@ -20,6 +21,23 @@ void BindOptionalBlob(StatementUse& statement, int index, const std::optional<st
   } else {
     statement.BindNull(index);
   }
+}
+
+std::optional<SecretRecord> SelectSecret(Connection& c, int64_t application_id,
+                                         const SecretLookup& which) {
+  StatementUse query(c,
+                     which.id ? "SELECT id, application_id, name, sealed_value, sealed_description, "
+                                "created, modified FROM secrets WHERE application_id = ?1 AND id = ?2"
+                              : "SELECT id, application_id, name, sealed_value, sealed_description, "
+                                "created, modified FROM secrets WHERE application_id = ?1 AND name = ?2");
+  query.Bind(1, application_id);
+  if (which.id) {
+    query.Bind(2, *which.id);
+  } else {
+    query.Bind(2, which.name);
+  }
+  if (!query.Step()) return std::nullopt;
+  return SecretFromRow(query);
 }
 
 std::optional<std::string> SingleText(Connection& c, const char* sql, std::string_view key) {
@@ -121,25 +139,13 @@ SecretRecord SqliteStore::AddSecret(int64_t application_id, const std::string& n
 }
 
 std::optional<SecretRecord> SqliteStore::FindSecretById(int64_t application_id, int64_t id) {
-  return Read([&](Connection& c) -> std::optional<SecretRecord> {
-    StatementUse query(c,
-                       "SELECT id, application_id, name, sealed_value, sealed_description, created, "
-                       "modified FROM secrets WHERE application_id = ?1 AND id = ?2");
-    query.Bind(1, application_id).Bind(2, id);
-    if (!query.Step()) return std::nullopt;
-    return SecretFromRow(query);
-  });
+  return Read([&](Connection& c) { return SelectSecret(c, application_id, {id, ""}); });
 }
 
 std::optional<SecretRecord> SqliteStore::FindSecretByName(int64_t application_id,
                                                           std::string_view name) {
-  return Read([&](Connection& c) -> std::optional<SecretRecord> {
-    StatementUse query(c,
-                       "SELECT id, application_id, name, sealed_value, sealed_description, created, "
-                       "modified FROM secrets WHERE application_id = ?1 AND name = ?2");
-    query.Bind(1, application_id).Bind(2, name);
-    if (!query.Step()) return std::nullopt;
-    return SecretFromRow(query);
+  return Read([&](Connection& c) {
+    return SelectSecret(c, application_id, {std::nullopt, std::string(name)});
   });
 }
 
@@ -163,25 +169,49 @@ SecretPage SqliteStore::ListSecrets(int64_t application_id, std::string_view nam
   });
 }
 
-void SqliteStore::UpdateSecret(const SecretRecord& secret) {
-  Write([&](Connection& c) {
+bool SqliteStore::ReviseSecret(
+    int64_t application_id, const SecretLookup& which,
+    const std::function<std::optional<SecretRecord>(const SecretRecord&)>& revise) {
+  return Write([&](Connection& c) {
+    const auto current = SelectSecret(c, application_id, which);
+    if (!current) return false;
+    const auto revised = revise(*current);
+    if (!revised) return true;
     StatementUse update(c,
                         "UPDATE secrets SET name = ?, sealed_value = ?, sealed_description = ?, "
                         "modified = ? WHERE id = ? AND application_id = ?");
-    update.Bind(1, secret.name).BindBlob(2, secret.sealed_value);
-    BindOptionalBlob(update, 3, secret.sealed_description);
-    update.Bind(4, secret.modified).Bind(5, secret.id).Bind(6, secret.application_id).Run();
+    update.Bind(1, revised->name).BindBlob(2, revised->sealed_value);
+    BindOptionalBlob(update, 3, revised->sealed_description);
+    update.Bind(4, revised->modified).Bind(5, current->id).Bind(6, application_id).Run();
+    return true;
   });
 }
 
-void SqliteStore::DeleteSecrets(int64_t application_id, const std::vector<int64_t>& ids) {
-  Write([&](Connection& c) {
-    for (const int64_t id : ids) {
+SecretSelectionMiss SqliteStore::DeleteSecrets(int64_t application_id,
+                                               const SecretSelection& selection) {
+  return Write([&](Connection& c) {
+    std::set<int64_t> doomed;
+    if (selection.all) {
+      StatementUse query(c, "SELECT id FROM secrets WHERE application_id = ?");
+      query.Bind(1, application_id);
+      while (query.Step()) doomed.insert(query.Int(0));
+    }
+    for (const int64_t id : selection.ids) {
+      if (!SelectSecret(c, application_id, {id, ""})) return SecretSelectionMiss::kId;
+      doomed.insert(id);
+    }
+    for (const auto& name : selection.names) {
+      const auto secret = SelectSecret(c, application_id, {std::nullopt, name});
+      if (!secret) return SecretSelectionMiss::kName;
+      doomed.insert(secret->id);
+    }
+    for (const int64_t id : doomed) {
       StatementUse(c, "DELETE FROM secrets WHERE id = ? AND application_id = ?")
           .Bind(1, id)
           .Bind(2, application_id)
           .Run();
     }
+    return SecretSelectionMiss::kNone;
   });
 }
 

@@ -77,8 +77,11 @@ class SqliteStore final : public Store {
                                                std::string_view name) override;
   SecretPage ListSecrets(int64_t application_id, std::string_view name_part, int64_t offset,
                          int64_t limit) override;
-  void UpdateSecret(const SecretRecord& secret) override;
-  void DeleteSecrets(int64_t application_id, const std::vector<int64_t>& ids) override;
+  bool ReviseSecret(
+      int64_t application_id, const SecretLookup& which,
+      const std::function<std::optional<SecretRecord>(const SecretRecord&)>& revise) override;
+  SecretSelectionMiss DeleteSecrets(int64_t application_id,
+                                    const SecretSelection& selection) override;
 
   // Group-commit statistics: batches committed and writes they held.
   std::size_t committed_batches() const { return write_queue_->batches(); }

@@ -59,6 +59,17 @@ void Run(Connection& connection, const char* sql) { StatementUse(connection, sql
 
 }  // namespace
 
+void WriteQueue::FailBatch(const std::vector<Job*>& batch, std::exception_ptr failure) {
+  if (writer_.InTransaction()) {
+    try {
+      writer_.Exec("ROLLBACK");
+    } catch (...) {
+      // The connection is unusable; the next batch's BEGIN reports it.
+    }
+  }
+  for (Job* job : batch) job->done.set_exception(failure);
+}
+
 void WriteQueue::RunBatch(const std::vector<Job*>& batch) {
   std::vector<std::exception_ptr> errors(batch.size());
   try {
@@ -75,22 +86,20 @@ void WriteQueue::RunBatch(const std::vector<Job*>& batch) {
     } catch (...) {
       errors[i] = std::current_exception();
       try {
+        // A transaction SQLite rolled back by itself (I/O error, full disk) lost every write
+        // of the batch: then every caller hears of it.
+        if (!writer_.InTransaction()) std::rethrow_exception(errors[i]);
         writer_.Exec("ROLLBACK TO write; RELEASE write");
       } catch (...) {
-        // SQLite already rolled the whole transaction back; COMMIT below reports it.
+        FailBatch(batch, std::current_exception());
+        return;
       }
     }
   }
   try {
     Run(writer_, "COMMIT");
   } catch (...) {
-    const auto failure = std::current_exception();
-    try {
-      writer_.Exec("ROLLBACK");
-    } catch (...) {
-      // Nothing left to roll back.
-    }
-    for (Job* job : batch) job->done.set_exception(failure);
+    FailBatch(batch, std::current_exception());
     return;
   }
   {

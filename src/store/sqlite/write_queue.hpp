@@ -63,6 +63,8 @@ class WriteQueue {
   void Enqueue(Job& job);
   void Loop();
   void RunBatch(const std::vector<Job*>& batch);
+  // Rolls the batch back and hands `failure` to every caller in it.
+  void FailBatch(const std::vector<Job*>& batch, std::exception_ptr failure);
 
   Connection& writer_;
   const std::size_t max_batch_;

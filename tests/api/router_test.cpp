@@ -1,0 +1,218 @@
+#include "api/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "router_fixture.hpp"
+
+namespace coffer::api {
+namespace {
+
+constexpr const char* kCmdMissingBody =
+    R"({"error":{"msg":"'cmd' parameter is missed.","code":102},)"
+    R"("errors":[{"msg":"'cmd' parameter is missed.","code":102}]})";
+
+TEST_F(RouterTest, OtherHttpMethodsAre405WithAllow) {
+  for (const char* method : {"PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"}) {
+    const auto response = Send(method, "/platform_api/GetApplications", BearerFor("owner-key"));
+    EXPECT_EQ(response.status, 405) << method;
+    EXPECT_EQ(Header(response, "Allow"), "GET, POST") << method;
+    EXPECT_EQ(Code(response), 101) << method;
+  }
+  EXPECT_EQ(Send("PUT", "/healthz", std::nullopt).status, 405);
+}
+
+TEST_F(RouterTest, PathsOutsideTheApiAre404With103) {
+  for (const char* target :
+       {"/", "/other", "/platform_apix", "/platform_api/a/b", "/platform_api/GetApplications/x",
+        "/platform_api//", "/platform_api/GetApplications//", "/PLATFORM_API/GetApplications",
+        "/other?cmd=GetApplications", "/platform_api/a/b?cmd=GetApplications"}) {
+    const auto response = Get(target);
+    EXPECT_EQ(response.status, 404) << target;
+    EXPECT_EQ(Code(response), 103) << target;
+  }
+}
+
+TEST_F(RouterTest, NoMethodIs102EvenWithoutCredentials) {
+  for (const char* target :
+       {"/platform_api", "/platform_api/", "/platform_api?cmd=", "/platform_api/?other=1"}) {
+    const auto response = Send("GET", target, std::nullopt);
+    EXPECT_EQ(response.status, 200) << target;
+    EXPECT_EQ(response.body, kCmdMissingBody) << target;
+  }
+  const auto posted =
+      Send("POST", "/platform_api", std::nullopt, "application/x-www-form-urlencoded", "cmd=");
+  EXPECT_EQ(posted.body, kCmdMissingBody);
+}
+
+TEST_F(RouterTest, UnknownMethodIs103BeforeAuthentication) {
+  for (const char* target : {"/platform_api/NoSuchMethod", "/platform_api/getapplications",
+                             "/platform_api/GETAPPLICATIONS/", "/platform_api?cmd=NoSuchMethod",
+                             "/platform_api?cmd=getApplications"}) {
+    const auto response = Send("GET", target, std::nullopt);
+    EXPECT_EQ(response.status, 200) << target;
+    EXPECT_EQ(Code(response), 103) << target;
+    EXPECT_EQ(Msg(response), "Unknown command.");
+  }
+}
+
+TEST_F(RouterTest, PathWinsOverCmd) {
+  EXPECT_EQ(Code(Get("/platform_api/GetApplications?cmd=NoSuchMethod")), 0);
+  EXPECT_EQ(Code(Get("/platform_api/NoSuchMethod?cmd=GetApplications")), 103);
+}
+
+TEST_F(RouterTest, EveryWayOfNamingTheMethod) {
+  EXPECT_EQ(Code(Get("/platform_api/GetApplications")), 0);
+  EXPECT_EQ(Code(Get("/platform_api/GetApplications/")), 0);
+  EXPECT_EQ(Code(Get("/platform_api?cmd=GetApplications")), 0);
+  EXPECT_EQ(Code(Get("/platform_api/?cmd=GetApplications")), 0);
+  EXPECT_EQ(Code(Post("/platform_api", "cmd=GetApplications")), 0);
+  EXPECT_EQ(Code(Send("POST", "/platform_api", BearerFor("owner-key"), "application/json",
+                      R"({"cmd":"GetApplications"})")),
+            0);
+  const std::string multipart =
+      "--b0undary\r\nContent-Disposition: form-data; name=\"cmd\"\r\n\r\nGetApplications\r\n"
+      "--b0undary--\r\n";
+  EXPECT_EQ(Code(Send("POST", "/platform_api", BearerFor("owner-key"),
+                      "multipart/form-data; boundary=b0undary", multipart)),
+            0);
+}
+
+TEST_F(RouterTest, UndecodableRequestsAre400With101BeforeAnythingElse) {
+  const auto cases = {
+      Send("POST", "/platform_api/GetApplications", BearerFor("owner-key"), "application/json",
+           "[1]"),
+      Send("POST", "/platform_api/GetApplications", BearerFor("owner-key"), "application/json",
+           "{\"a\":"),
+      Send("GET", "/platform_api/GetApplications?a=%zz", BearerFor("owner-key")),
+      Send("GET", "/platform_api?a=%", std::nullopt),  // before 102
+      Send("POST", "/platform_api/NoSuchMethod", std::nullopt, "multipart/form-data", "x"),
+  };
+  for (const auto& response : cases) {
+    EXPECT_EQ(response.status, 400) << response.body;
+    EXPECT_EQ(Code(response), 101);
+  }
+}
+
+TEST_F(RouterTest, TooManyParametersIs413With101) {
+  UseOptions(RouterOptions{.max_params = 4});
+  EXPECT_EQ(Code(Get("/platform_api/GetApplications?a=1&b=2&c=3&d=4")), 0);
+  const auto response = Get("/platform_api/GetApplications?a=1&b=2&c=3&d=4&e=5");
+  EXPECT_EQ(response.status, 413);
+  EXPECT_EQ(Code(response), 101);
+  const auto split = Post("/platform_api/GetApplications?a=1&b=2", "c=3&d=4&e=5");
+  EXPECT_EQ(split.status, 413);
+}
+
+TEST_F(RouterTest, RefusalCarriesTheStatusAndCode101) {
+  for (int status : {400, 413, 414, 431}) {
+    const auto response = Router::Refusal(status);
+    EXPECT_EQ(response.status, status);
+    EXPECT_EQ(Code(response), 101);
+    EXPECT_EQ(Msg(response), "Invalid arguments.");
+    EXPECT_EQ(Header(response, "Cache-Control"), "no-store");
+  }
+}
+
+TEST_F(RouterTest, AuthenticationFailures) {
+  EXPECT_EQ(Code(Send("GET", "/platform_api/GetApplications", std::nullopt)), 100);
+  EXPECT_EQ(Code(Send("GET", "/platform_api/GetApplications", "Bearer not.a.token")), 447);
+  EXPECT_EQ(Code(Send("GET", "/platform_api/GetApplications", "Basic Zm9vOmJhcg==")), 100);
+  const std::string token = BearerFor("owner-key");
+  clock_.Advance(64);
+  const auto expired = Send("GET", "/platform_api/GetApplications", token);
+  EXPECT_EQ(expired.status, 200);
+  EXPECT_EQ(Code(expired), 456);
+}
+
+TEST_F(RouterTest, RolesAreCheckedBeforeParameters) {
+  // AddApplication without application_name: 104 for keys lacking a role, 485 otherwise.
+  EXPECT_EQ(Code(Get("/platform_api/AddApplication", "noroles-key")), 104);
+  EXPECT_EQ(Code(Get("/platform_api/AddApplication", "support-key")), 104);
+  EXPECT_EQ(Msg(Get("/platform_api/AddApplication", "support-key")), "Forbidden command.");
+  EXPECT_EQ(Code(Get("/platform_api/AddApplication", "developer-key")), 485);
+  EXPECT_EQ(Code(Get("/platform_api/AddApplication", "owner-key")), 485);
+  EXPECT_EQ(Code(Get("/platform_api/DelApplication?application_id=x;;", "noroles-key")), 104);
+  EXPECT_EQ(Code(Get("/platform_api/GetApplications?count=0", "noroles-key")), 104);
+}
+
+TEST_F(RouterTest, LegacyCredentialsFromQueryOrBody) {
+  const std::string id = std::to_string(dev_id_);
+  EXPECT_EQ(
+      Code(Send("GET", "/platform_api/GetApplications?account_id=" + id + "&api_key=legacy-secret",
+                std::nullopt)),
+      0);
+  EXPECT_EQ(
+      Code(Send("POST", "/platform_api/GetApplications", std::nullopt,
+                "application/x-www-form-urlencoded", "account_name=dev&api_key=legacy-secret")),
+      0);
+  EXPECT_EQ(Code(Send("GET",
+                      "/platform_api/GetApplications?account_email=dev%40localhost&"
+                      "api_key=legacy-secret",
+                      std::nullopt)),
+            0);
+  EXPECT_EQ(Code(Send("GET", "/platform_api/GetApplications?account_id=" + id + "&api_key=nope",
+                      std::nullopt)),
+            100);
+  EXPECT_EQ(Code(Send("GET", "/platform_api/GetApplications?account_id=" + id + "&api_key=",
+                      std::nullopt)),
+            100);
+  // A legacy principal has full permissions: AddApplication reaches its own checks.
+  EXPECT_EQ(
+      Code(Send("GET", "/platform_api/AddApplication?account_id=" + id + "&api_key=legacy-secret",
+                std::nullopt)),
+      485);
+}
+
+TEST_F(RouterTest, AuthorizationHeaderOverridesLegacyParameters) {
+  const std::string legacy = "account_id=" + std::to_string(dev_id_) + "&api_key=legacy-secret";
+  EXPECT_EQ(Code(Send("GET", "/platform_api/GetApplications?" + legacy, "Basic x")), 100);
+  EXPECT_EQ(Code(Send("GET", "/platform_api/GetApplications?" + legacy, BearerFor("noroles-key"))),
+            104);
+}
+
+TEST_F(RouterTest, InvalidUtf8ParameterIs496NamingIt) {
+  const auto response = Get("/platform_api/AddApplication?application_name=caf%E9");
+  EXPECT_EQ(Code(response), 496);
+  EXPECT_EQ(Msg(response), "The 'application_name' parameter is invalid.");
+}
+
+TEST_F(RouterTest, Healthz) {
+  for (const char* method : {"GET", "POST"}) {
+    const auto response = Send(method, "/healthz", std::nullopt);
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(boost::json::parse(response.body), boost::json::parse(R"({"status":"ok"})"));
+    EXPECT_EQ(Header(response, "Cache-Control"), "no-store");
+  }
+  EXPECT_EQ(Send("GET", "/healthz?verbose=1", std::nullopt).status, 200);
+}
+
+TEST_F(RouterTest, EveryAnswerIsUncachedJson) {
+  const auto answers = {
+      Get("/platform_api/GetApplications"),
+      Get("/platform_api/NoSuchMethod"),
+      Send("GET", "/platform_api", std::nullopt),
+      Get("/elsewhere"),
+      Send("PUT", "/platform_api", std::nullopt),
+      Send("POST", "/platform_api/GetApplications", std::nullopt, "application/json", "[]"),
+  };
+  for (const auto& response : answers) {
+    EXPECT_EQ(response.content_type, "application/json; charset=utf-8") << response.body;
+    EXPECT_EQ(Header(response, "Cache-Control"), "no-store") << response.body;
+    EXPECT_NO_THROW(boost::json::parse(response.body)) << response.body;
+  }
+}
+
+TEST_F(RouterTest, ApiErrorsAreHttp200AndSuccessHasNoErrorsMember) {
+  const auto error = Get("/platform_api/AddApplication");
+  EXPECT_EQ(error.status, 200);
+  EXPECT_TRUE(Body(error).contains("errors"));
+  const auto success = Get("/platform_api/GetApplications");
+  EXPECT_EQ(success.status, 200);
+  EXPECT_FALSE(Body(success).contains("errors"));
+  EXPECT_FALSE(Body(success).contains("error"));
+}
+
+}  // namespace
+}  // namespace coffer::api

@@ -1,0 +1,110 @@
+// Runs a fixed sequence of Secrets calls (SPEC 7) through the official Node client and prints every
+// decoded result as one JSON document on stdout: {steps: [{name, value} | {name, threw, ...}],
+// times: {label: ms}}. Started by secrets_compat.test.mjs in a child process whose
+// NODE_EXTRA_CA_CERTS trusts the server's certificate (Node reads it only at start-up).
+// Usage: node secrets_client_flow.mjs HOST:PORT CREDENTIALS_FILE
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const VoximplantApiClient = require('@voximplant/apiclient-nodejs').default;
+
+const [host, credentialsPath] = process.argv.slice(2);
+if (!host || !credentialsPath) {
+  console.error('usage: node secrets_client_flow.mjs HOST:PORT CREDENTIALS_FILE');
+  process.exit(64);
+}
+
+const client = await new Promise((resolve) => {
+  const c = new VoximplantApiClient({ pathToCredentials: credentialsPath, host });
+  c.onReady = () => resolve(c);
+});
+
+const steps = [];
+const times = {};
+
+/** Runs one call and records its decoded value, or how it failed (message, HTTP status, body). */
+async function step(name, fn) {
+  try {
+    const value = await fn();
+    steps.push({ name, value });
+    return value;
+  } catch (err) {
+    steps.push({
+      name,
+      threw: String(err && err.message),
+      status: err && err.response ? err.response.status : undefined,
+      data: err && err.response ? err.response.data : undefined,
+    });
+    return undefined;
+  }
+}
+
+const firstId = (v) => (v && Array.isArray(v.result) && v.result[0] ? v.result[0].secretId : undefined);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const SHORT = 'sec-compat';
+const FULL = `${SHORT}.dev.voximplant.com`;
+const { Applications: apps, Secrets: secrets } = client;
+
+const app = await step('add application', () => apps.addApplication({ applicationName: SHORT }));
+const applicationId = app && app.applicationId;
+
+times.beforeAdd = Date.now();
+const id1 = firstId(
+  await step('add by id', () =>
+    secrets.addSecret({ applicationId, secretName: 'apiKeyProd', secretValue: 'secret123', description: 'Production API key' })),
+);
+const id2 = firstId(
+  await step('add by short name', () =>
+    secrets.addSecret({ applicationName: SHORT, secretName: 'dbPassword', secretValue: 'пароль 😀' })),
+);
+const id3 = firstId(
+  await step('add by full name', () =>
+    secrets.addSecret({ applicationName: FULL, secretName: 'Key_three', secretValue: 'v3', description: 'to be cleared' })),
+);
+times.afterAdd = Date.now();
+await step('add duplicate', () => secrets.addSecret({ applicationId, secretName: 'apiKeyProd', secretValue: 'other' }));
+await step('add bad name', () => secrets.addSecret({ applicationId, secretName: '1bad', secretValue: 'x' }));
+await step('add too long', () => secrets.addSecret({ applicationId, secretName: 'too_long', secretValue: 'Ж'.repeat(8193) }));
+
+await step('list all', () => secrets.getSecrets({ applicationId }));
+await step('list part', () => secrets.getSecrets({ applicationId, secretNamePart: 'PROD' }));
+await step('list page', () => secrets.getSecrets({ applicationId, count: 1, offset: 1 }));
+await step('list by name', () => secrets.getSecrets({ applicationName: SHORT, count: 2 }));
+await step('list bad count', () => secrets.getSecrets({ applicationId, count: 1001 }));
+
+await step('value by id', () => secrets.getSecretValue({ applicationId, secretId: id1 }));
+await step('value by name', () => secrets.getSecretValue({ applicationName: SHORT, secretName: 'dbPassword' }));
+await step('value unknown', () => secrets.getSecretValue({ applicationId, secretId: 987654 }));
+await step('value no secret', () => secrets.getSecretValue({ applicationId }));
+
+await sleep(1100); // so that modified differs from created after an update
+times.beforeSet = Date.now();
+await step('set value and description', () =>
+  secrets.setSecretInfo({ applicationId, secretId: id1, secretValue: 's3cr3tP@ssw0rd2024!', description: 'Updated API key' }));
+await step('set rename by name', () => secrets.setSecretInfo({ applicationId, secretName: 'dbPassword', newSecretName: 'dbPass' }));
+await step('set clear description', () => secrets.setSecretInfo({ applicationId, secretId: id3, description: '' }));
+await step('set nothing', () => secrets.setSecretInfo({ applicationId, secretId: id2 }));
+times.afterSet = Date.now();
+await step('set taken name', () =>
+  secrets.setSecretInfo({ applicationId, secretId: id3, newSecretName: 'apiKeyProd', secretValue: 'not applied' }));
+
+await step('value after set', () => secrets.getSecretValue({ applicationId, secretId: id1 }));
+await step('value renamed', () => secrets.getSecretValue({ applicationId, secretName: 'dbPass' }));
+await step('value cleared', () => secrets.getSecretValue({ applicationId, secretId: id3 }));
+await step('list after set', () => secrets.getSecrets({ applicationId }));
+
+await step('del id list', () => secrets.delSecret({ applicationId, secretId: [id2, id3] }));
+await step('list after del ids', () => secrets.getSecrets({ applicationId }));
+const idA = firstId(await step('add a', () => secrets.addSecret({ applicationId, secretName: 'a', secretValue: '1' })));
+const idB = firstId(await step('add b', () => secrets.addSecret({ applicationId, secretName: 'b', secretValue: '2' })));
+await step('del unknown', () => secrets.delSecret({ applicationId, secretName: 'a;nope' }));
+await step('del any', () => secrets.delSecret({ applicationId, secretId: 'any' }));
+await step('del name list', () => secrets.delSecret({ applicationId, secretName: 'a;b' }));
+await step('list after del names', () => secrets.getSecrets({ applicationId }));
+await step('add c', () => secrets.addSecret({ applicationId, secretName: 'c', secretValue: '3' }));
+await step('del all', () => secrets.delSecret({ applicationId, secretId: 'all' }));
+await step('list empty', () => secrets.getSecrets({ applicationId }));
+await step('del all empty', () => secrets.delSecret({ applicationName: SHORT, secretId: 'all' }));
+
+process.stdout.write(JSON.stringify({ steps, times, ids: { id1, id2, id3, idA, idB } }));

@@ -1,0 +1,379 @@
+// SPEC 13.1 / 14 and docs/formats.md: the master key — generated DATA/master.key on first start,
+// `coffer master-key generate`, `coffer master-key rotate` (server stopped; values readable under
+// the new key, the old one refused), and a server started with a wrong or missing master key
+// refusing to start with one line and exit status 2, changing nothing.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { makeTempDir, removeDir, runCoffer, startServer } from './lib/harness.mjs';
+import { expectOk } from './lib/api.mjs';
+import {
+  addSecret,
+  assertKeyFile,
+  closeAgent,
+  masterKeyId,
+  newApp,
+  sCall,
+  secretIds,
+  secretValue,
+  serveMustRefuse,
+  snapshotDir,
+} from './lib/secrets.mjs';
+
+const roots = [];
+const running = [];
+after(async () => {
+  for (const s of running) {
+    closeAgent(s);
+    if (s.stillRunning()) await s.stop({ keepData: true });
+  }
+  for (const r of roots) removeDir(r);
+});
+
+/** A fresh root directory: {root, data: root/data (not created), keys: root/keys (created)}. */
+function layout() {
+  const root = makeTempDir('coffer-secrets-mk-');
+  roots.push(root);
+  const keys = path.join(root, 'keys');
+  fs.mkdirSync(keys, { mode: 0o700 });
+  return { root, data: path.join(root, 'data'), keys };
+}
+
+async function serve(dataDir, args = []) {
+  const s = await startServer({ dataDir, args });
+  running.push(s);
+  return s;
+}
+
+async function stop(s) {
+  closeAgent(s);
+  const r = await s.stop({ keepData: true });
+  assert.equal(r.code, 0, `clean exit expected: ${JSON.stringify(r)}`);
+}
+
+/** `coffer master-key generate --out FILE`; returns its printed JSON after checking the file. */
+async function generate(file) {
+  const r = await runCoffer(['master-key', 'generate', '--out', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.json, `JSON output expected: ${r.stdout}`);
+  assert.deepEqual(Object.keys(r.json).sort(), ['master_key_file', 'master_key_id']);
+  assert.match(r.json.master_key_id, /^[0-9a-f]{16}$/);
+  assert.equal(path.resolve(r.json.master_key_file), path.resolve(file));
+  assertKeyFile(file);
+  assert.equal(r.json.master_key_id, masterKeyId(file), 'the documented key id');
+  return r.json;
+}
+
+/** Fills a running server with secrets in two applications (and one application without). */
+async function seed(server) {
+  const one = await newApp(server, 'mk-one');
+  const two = await newApp(server, 'mk-two');
+  await newApp(server, 'mk-empty');
+  const expected = [
+    { app: one, name: 'alpha', value: 'alpha-value', description: 'first' },
+    { app: one, name: 'beta', value: 'бета 😀'.repeat(100) },
+    { app: two, name: 'gamma', value: 'g'.repeat(8192), description: 'Описание' },
+  ];
+  for (const e of expected) {
+    e.id = await addSecret(server, e.app, e.name, e.value, e.description ? { description: e.description } : {});
+  }
+  return expected;
+}
+
+/** Asserts every seeded secret reads back exactly (value and description). */
+async function assertReadable(server, expected) {
+  for (const e of expected) {
+    const item = await secretValue(server, e.app, { secret_id: e.id });
+    assert.equal(item.secret_name, e.name);
+    assert.equal(item.secret_value, e.value, `value of ${e.name}`);
+    assert.equal(item.description, e.description, `description of ${e.name}`);
+  }
+}
+
+/** `coffer master-key rotate ...`; returns the raw result. */
+const rotate = (args) => runCoffer(['master-key', 'rotate', ...args]);
+
+describe('master key files', () => {
+  test('first start without --master-key-file generates DATA/master.key (0600, 64 hex digits) and warns', async () => {
+    const { data } = layout();
+    const s = await serve(data);
+    const file = path.join(data, 'master.key');
+    assertKeyFile(file);
+    assert.match(s.output.stderr + s.output.stdout, /master.key/i, 'a warning names the generated key file');
+    const first = fs.readFileSync(file, 'utf8');
+    expectOk(await sCall(s, 'GetSecrets', { application_id: (await newApp(s, 'mk-first')).id }));
+    await stop(s);
+    // a restart reuses it
+    const again = await serve(data);
+    expectOk(await sCall(again, 'GetSecrets', { application_name: 'mk-first' }));
+    await stop(again);
+    assert.equal(fs.readFileSync(file, 'utf8'), first);
+  });
+
+  test('with --master-key-file no DATA/master.key is created', async () => {
+    const { data, keys } = layout();
+    const k = path.join(keys, 'k.key');
+    await generate(k);
+    const s = await serve(data, ['--master-key-file', k]);
+    await addSecret(s, await newApp(s, 'mk-file'), 'x', 'y');
+    await stop(s);
+    assert.ok(!fs.existsSync(path.join(data, 'master.key')), 'no key file next to the data');
+  });
+
+  test('generate writes a fresh key each time', async () => {
+    const { keys } = layout();
+    const a = await generate(path.join(keys, 'a.key'));
+    const b = await generate(path.join(keys, 'b.key'));
+    assert.notEqual(a.master_key_id, b.master_key_id);
+    assert.notEqual(fs.readFileSync(path.join(keys, 'a.key'), 'utf8'), fs.readFileSync(path.join(keys, 'b.key'), 'utf8'));
+  });
+});
+
+describe('rotation with explicit key files', () => {
+  test('rotate K1 -> K2: K2 reads everything, K1 is refused and changes nothing, K1 no longer needed', async () => {
+    const { data, keys } = layout();
+    const k1 = path.join(keys, 'k1.key');
+    const k2 = path.join(keys, 'k2.key');
+    const id1 = (await generate(k1)).master_key_id;
+
+    let s = await serve(data, ['--master-key-file', k1]);
+    const expected = await seed(s);
+    await stop(s);
+
+    const id2 = (await generate(k2)).master_key_id;
+    const k1Text = fs.readFileSync(k1, 'utf8');
+    const r = await rotate(['--data', data, '--master-key-file', k1, '--new-key-file', k2]);
+    assert.equal(r.code, 0, r.stderr);
+    // one data key per application holding secrets (docs/formats.md): mk-one and mk-two
+    assert.deepEqual(r.json, { result: 1, data_keys: 2, master_key_id: id2 });
+    assert.equal(fs.readFileSync(k1, 'utf8'), k1Text, 'the old key file is left alone');
+    assert.ok(!fs.existsSync(path.join(data, 'master.key')));
+
+    s = await serve(data, ['--master-key-file', k2]);
+    await assertReadable(s, expected);
+    // new secrets and updates work under the new key
+    const late = await addSecret(s, expected[0].app, 'late', 'late-value');
+    expectOk(await sCall(s, 'SetSecretInfo', { application_id: expected[2].app.id, secret_id: expected[2].id, secret_value: 'g2' }));
+    expected[2].value = 'g2';
+    const fresh = await newApp(s, 'mk-fresh');
+    const freshId = await addSecret(s, fresh, 'fresh', 'fresh-value');
+    await stop(s);
+
+    const before = snapshotDir(data);
+    const refused = await serveMustRefuse(data, ['--master-key-file', k1]);
+    assert.ok(refused.line.includes(id1) && refused.line.includes(id2), `the message names both key ids: ${refused.line}`);
+    assert.deepEqual(snapshotDir(data), before, 'a refused start changes nothing');
+
+    fs.rmSync(k1); // the old master key is no longer needed
+    s = await serve(data, ['--master-key-file', k2]);
+    await assertReadable(s, expected);
+    assert.equal((await secretValue(s, expected[0].app, { secret_id: late })).secret_value, 'late-value');
+    assert.equal((await secretValue(s, fresh, { secret_id: freshId })).secret_value, 'fresh-value');
+    await stop(s);
+  });
+
+  test('rotate twice (K1 -> K2 -> K3): only K3 opens the data', async () => {
+    const { data, keys } = layout();
+    const [k1, k2, k3] = ['k1', 'k2', 'k3'].map((n) => path.join(keys, `${n}.key`));
+    await generate(k1);
+    let s = await serve(data, ['--master-key-file', k1]);
+    const expected = await seed(s);
+    await stop(s);
+    await generate(k2);
+    const id3 = (await generate(k3)).master_key_id;
+    assert.equal((await rotate(['--data', data, '--master-key-file', k1, '--new-key-file', k2])).code, 0);
+    const r = await rotate(['--data', data, '--master-key-file', k2, '--new-key-file', k3]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.json, { result: 1, data_keys: 2, master_key_id: id3 });
+    const before = snapshotDir(data);
+    await serveMustRefuse(data, ['--master-key-file', k1]);
+    await serveMustRefuse(data, ['--master-key-file', k2]);
+    assert.deepEqual(snapshotDir(data), before);
+    s = await serve(data, ['--master-key-file', k3]);
+    await assertReadable(s, expected);
+    await stop(s);
+  });
+
+  test('rotate with the wrong current key fails and changes nothing', async () => {
+    const { data, keys } = layout();
+    const [k1, wrong, k2] = ['k1', 'wrong', 'k2'].map((n) => path.join(keys, `${n}.key`));
+    await generate(k1);
+    let s = await serve(data, ['--master-key-file', k1]);
+    const expected = await seed(s);
+    await stop(s);
+    await generate(wrong);
+    await generate(k2);
+    const before = snapshotDir(data);
+    const r = await rotate(['--data', data, '--master-key-file', wrong, '--new-key-file', k2]);
+    assert.notEqual(r.code, 0, 'rotation with a wrong current key must fail');
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one-line error: ${r.stderr}`);
+    assert.deepEqual(snapshotDir(data), before, 'a failed rotation changes nothing');
+    await serveMustRefuse(data, ['--master-key-file', k2]);
+    s = await serve(data, ['--master-key-file', k1]);
+    await assertReadable(s, expected);
+    await stop(s);
+  });
+});
+
+describe('rotation of the default DATA/master.key', () => {
+  test('rotate replaces DATA/master.key; plain restart works; the old key is refused', async () => {
+    const { data, keys } = layout();
+    let s = await serve(data);
+    const expected = await seed(s);
+    await stop(s);
+
+    const defaultKey = path.join(data, 'master.key');
+    const oldCopy = path.join(keys, 'old.key');
+    fs.copyFileSync(defaultKey, oldCopy);
+    fs.chmodSync(oldCopy, 0o600);
+    const oldId = masterKeyId(oldCopy);
+    const fresh = path.join(keys, 'new.key');
+    const newId = (await generate(fresh)).master_key_id;
+
+    const r = await rotate(['--data', data, '--new-key-file', fresh]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.json, { result: 1, data_keys: 2, master_key_id: newId });
+    assert.equal(fs.readFileSync(defaultKey, 'utf8'), fs.readFileSync(fresh, 'utf8'), 'DATA/master.key now holds the new key');
+    assertKeyFile(defaultKey);
+
+    s = await serve(data); // plain restart, no --master-key-file
+    await assertReadable(s, expected);
+    await stop(s);
+
+    s = await serve(data, ['--master-key-file', fresh]);
+    await assertReadable(s, expected);
+    await stop(s);
+
+    const before = snapshotDir(data);
+    const refused = await serveMustRefuse(data, ['--master-key-file', oldCopy]);
+    assert.ok(refused.line.includes(oldId) && refused.line.includes(newId), `the message names both key ids: ${refused.line}`);
+    assert.deepEqual(snapshotDir(data), before, 'a refused start changes nothing');
+
+    s = await serve(data, ['--master-key-file', fresh]);
+    await assertReadable(s, expected);
+    await stop(s);
+    s = await serve(data);
+    await assertReadable(s, expected);
+    await stop(s);
+  });
+});
+
+describe('rotation attempted while a server runs on the data', () => {
+  // The README says operator commands may run while the server runs and that rotate expects a
+  // stopped server. Either answer is acceptable — refuse, or rotate safely — but no acknowledged
+  // secret may become unreadable.
+  test('refused with nothing changed, or every secret (old and new) stays readable', async () => {
+    const { data, keys } = layout();
+    const s = await serve(data);
+    const expected = await seed(s);
+    const defaultKey = path.join(data, 'master.key');
+    const oldText = fs.readFileSync(defaultKey, 'utf8');
+    const fresh = path.join(keys, 'new.key');
+    await generate(fresh);
+
+    const r = await rotate(['--data', data, '--new-key-file', fresh]);
+    if (r.code !== 0) {
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one-line error: ${r.stderr}`);
+      assert.equal(fs.readFileSync(defaultKey, 'utf8'), oldText, 'a refused rotation leaves the key file');
+    }
+    // the running server still serves every existing secret ...
+    await assertReadable(s, expected);
+    // ... and what it acknowledges from now on survives a restart
+    const later = await newApp(s, 'mk-later');
+    const laterSecret = { app: later, name: 'later', value: 'written after the rotation attempt' };
+    laterSecret.id = await addSecret(s, later, laterSecret.name, laterSecret.value);
+    const more = { app: expected[0].app, name: 'more', value: 'another one' };
+    more.id = await addSecret(s, more.app, more.name, more.value);
+    await stop(s);
+
+    const again = await serve(data); // DATA/master.key: the old key if refused, the new one if rotated
+    await assertReadable(again, [...expected, laterSecret, more]);
+    await stop(again);
+  });
+});
+
+describe('a wrong master key from the start', () => {
+  test('data made under K1 (default key file), started with K2 -> exit 2, one line, nothing changed', async () => {
+    const { data, keys } = layout();
+    let s = await serve(data);
+    const expected = await seed(s);
+    await stop(s);
+    const k1Id = masterKeyId(path.join(data, 'master.key'));
+    const k2 = path.join(keys, 'k2.key');
+    const k2Id = (await generate(k2)).master_key_id;
+
+    const before = snapshotDir(data);
+    const refused = await serveMustRefuse(data, ['--master-key-file', k2]);
+    assert.ok(refused.line.includes(k1Id) && refused.line.includes(k2Id), `the message names both key ids: ${refused.line}`);
+    assert.deepEqual(snapshotDir(data), before);
+
+    s = await serve(data);
+    await assertReadable(s, expected);
+    assert.deepEqual(await secretIds(s, expected[0].app), [expected[0].id, expected[1].id]);
+    await stop(s);
+  });
+
+  test('DATA/master.key replaced by another key -> exit 2, nothing changed', async () => {
+    const { data, keys } = layout();
+    let s = await serve(data);
+    const expected = await seed(s);
+    await stop(s);
+    const defaultKey = path.join(data, 'master.key');
+    const saved = path.join(keys, 'saved.key');
+    fs.copyFileSync(defaultKey, saved);
+    const other = path.join(keys, 'other.key');
+    await generate(other);
+    fs.copyFileSync(other, defaultKey);
+
+    const before = snapshotDir(data);
+    await serveMustRefuse(data);
+    assert.deepEqual(snapshotDir(data), before);
+
+    fs.copyFileSync(saved, defaultKey);
+    s = await serve(data);
+    await assertReadable(s, expected);
+    await stop(s);
+  });
+
+  test('data made under an explicit key, restarted without any key -> exit 2, no key generated', async () => {
+    const { data, keys } = layout();
+    const k1 = path.join(keys, 'k1.key');
+    await generate(k1);
+    let s = await serve(data, ['--master-key-file', k1]);
+    const expected = await seed(s);
+    await stop(s);
+
+    const before = snapshotDir(data);
+    await serveMustRefuse(data);
+    assert.deepEqual(snapshotDir(data), before, 'no DATA/master.key may appear for encrypted data');
+    assert.ok(!fs.existsSync(path.join(data, 'master.key')));
+
+    s = await serve(data, ['--master-key-file', k1]);
+    await assertReadable(s, expected);
+    await stop(s);
+  });
+
+  test('a malformed or missing key file -> exit 2, nothing changed', async () => {
+    const { data, keys } = layout();
+    const k1 = path.join(keys, 'k1.key');
+    await generate(k1);
+    let s = await serve(data, ['--master-key-file', k1]);
+    const expected = await seed(s);
+    await stop(s);
+
+    const short = path.join(keys, 'short.key');
+    fs.writeFileSync(short, `${'a'.repeat(63)}\n`, { mode: 0o600 });
+    const notHex = path.join(keys, 'nothex.key');
+    fs.writeFileSync(notHex, `${'g'.repeat(64)}\n`, { mode: 0o600 });
+    const before = snapshotDir(data);
+    await serveMustRefuse(data, ['--master-key-file', short]);
+    await serveMustRefuse(data, ['--master-key-file', notHex]);
+    await serveMustRefuse(data, ['--master-key-file', path.join(keys, 'absent.key')]);
+    assert.deepEqual(snapshotDir(data), before);
+
+    s = await serve(data, ['--master-key-file', k1]);
+    await assertReadable(s, expected);
+    await stop(s);
+  });
+});
