@@ -2,44 +2,9 @@
 // decoded result as one JSON document on stdout. Started by compat.test.mjs in a child process
 // whose NODE_EXTRA_CA_CERTS trusts the server's certificate (Node reads it only at start-up).
 // Usage: node client_flow.mjs HOST:PORT CREDENTIALS_FILE
-import { createRequire } from 'node:module';
+import { printSteps, readyClient, step } from './lib/client_steps.mjs';
 
-const require = createRequire(import.meta.url);
-const VoximplantApiClient = require('@voximplant/apiclient-nodejs').default;
-
-const [host, credentialsPath] = process.argv.slice(2);
-if (!host || !credentialsPath) {
-  console.error('usage: node client_flow.mjs HOST:PORT CREDENTIALS_FILE');
-  process.exit(64);
-}
-
-function ready() {
-  return new Promise((resolve) => {
-    const client = new VoximplantApiClient({ pathToCredentials: credentialsPath, host });
-    client.onReady = () => resolve(client);
-  });
-}
-
-const steps = [];
-
-/** Runs one call; records its decoded value, or how it failed (HTTP status and raw body). */
-async function step(name, fn) {
-  try {
-    const value = await fn();
-    steps.push({ name, value });
-    return value;
-  } catch (err) {
-    steps.push({
-      name,
-      threw: String(err && err.message),
-      status: err && err.response ? err.response.status : undefined,
-      data: err && err.response ? err.response.data : undefined,
-    });
-    return undefined;
-  }
-}
-
-const client = await ready();
+const client = await readyClient();
 const apps = client.Applications;
 
 const one = await step('add one', () => apps.addApplication({ applicationName: 'compat-one' }));
@@ -67,4 +32,4 @@ await step('add r', () => apps.addApplication({ applicationName: 'compat-r' }));
 await step('del all', () => apps.delApplication({ applicationId: 'all' }));
 await step('get after all', () => apps.getApplications({}));
 
-process.stdout.write(JSON.stringify({ steps }));
+printSteps();

@@ -1,78 +1,28 @@
 // The official Node client (@voximplant/apiclient-nodejs 4.11.0) against a real Coffer server over
-// HTTPS. The client runs in a child process (client_flow.mjs) started with NODE_EXTRA_CA_CERTS
-// pointing at the server's self-signed certificate, since Node reads that variable only at start.
+// HTTPS. The client runs in a child process (client_flow.mjs, started by lib/flow_runner.mjs) with
+// NODE_EXTRA_CA_CERTS pointing at the server's self-signed certificate, since Node reads that
+// variable only at start.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { startServer } from '../integration/lib/harness.mjs';
-
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const CLIENT_DIR = here('./node_modules/@voximplant/apiclient-nodejs/');
+import { assertClientInstalled, rawErrorBody, runFlow, stepsByName, succeededValue } from './lib/flow_runner.mjs';
 
 let server;
 let steps; // name -> recorded step
 before(async () => {
-  if (!fs.existsSync(CLIENT_DIR)) {
-    throw new Error('the official client is not installed: run `npm ci` in tests/compat');
-  }
-  const installed = JSON.parse(fs.readFileSync(`${CLIENT_DIR}package.json`, 'utf8')).version;
-  assert.equal(installed, '4.11.0', 'the pinned client version');
+  assertClientInstalled();
   server = await startServer();
-  const out = await runClient(`127.0.0.1:${server.port}`, server.credsPath, server.certPath);
-  steps = Object.fromEntries(out.steps.map((s) => [s.name, s]));
+  const out = await runFlow('client_flow.mjs', `127.0.0.1:${server.port}`, server.credsPath, server.certPath);
+  steps = stepsByName(out);
 });
 after(async () => {
   if (server) assert.equal((await server.stop()).code, 0);
 });
 
-function runClient(host, credsPath, certPath) {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: certPath };
-    delete env.VOXIMPLANT_CREDENTIALS; // the client would prefer it over the path given
-    const child = spawn(process.execPath, [here('./client_flow.mjs'), host, credsPath], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        reject(new Error(`client_flow.mjs exited ${code}\nstderr:\n${stderr}\nstdout:\n${stdout}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout));
-      } catch (err) {
-        reject(new Error(`client_flow.mjs printed no JSON: ${err.message}\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
-
 /** The decoded value of a step that must have resolved. */
-function value(name) {
-  const s = steps[name];
-  assert.ok(s, `step ${name} did not run`);
-  assert.ok(!('threw' in s), `step ${name} threw: ${s.threw} (HTTP ${s.status}) ${JSON.stringify(s.data)}`);
-  return s.value;
-}
+const value = (name) => succeededValue(steps, name);
 
-/** Asserts a step resolved to the raw error body the client passes through (SPEC 11). */
-function expectRawError(name, code) {
-  const v = value(name);
-  assert.ok(v && v.error, `step ${name} should be an error, got ${JSON.stringify(v)}`);
-  assert.deepEqual(Object.keys(v).sort(), ['error', 'errors']);
-  assert.equal(v.error.code, code, `step ${name}: ${JSON.stringify(v)}`);
-  assert.equal(typeof v.error.msg, 'string');
-  assert.deepEqual(v.errors, [v.error]);
-}
+const expectRawError = (name, code) => rawErrorBody(steps, name, code);
 
 const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const full = (short) => `${short}.dev.voximplant.com`;
@@ -132,9 +82,9 @@ test('setApplicationInfo renames and changes secure_record_storage', () => {
   const id2 = value('add two').applicationId;
   assert.deepEqual(value('rename by id'), { result: 1, applicationName: full('compat-uno'), secureRecordStorage: false });
   assert.deepEqual(value('set by name'), { result: 1, applicationName: full('compat-two'), secureRecordStorage: false });
-  const after = value('get after set');
+  const renamed = value('get after set');
   assert.deepEqual(
-    after.result.map(({ modified, ...rest }) => rest),
+    renamed.result.map(({ modified, ...rest }) => rest),
     [
       { applicationId: id1, applicationName: full('compat-uno'), secureRecordStorage: false },
       { applicationId: id2, applicationName: full('compat-two'), secureRecordStorage: false },

@@ -3,48 +3,9 @@
 // stdout. Started by kv_compat.test.mjs in a child process whose NODE_EXTRA_CA_CERTS trusts the
 // server's certificate (Node reads it only at start-up).
 // Usage: node kv_client_flow.mjs HOST:PORT CREDENTIALS_FILE
-import { createRequire } from 'node:module';
+import { nowSeconds, printSteps, readyClient, step } from './lib/client_steps.mjs';
 
-const require = createRequire(import.meta.url);
-const VoximplantApiClient = require('@voximplant/apiclient-nodejs').default;
-
-const [host, credentialsPath] = process.argv.slice(2);
-if (!host || !credentialsPath) {
-  console.error('usage: node kv_client_flow.mjs HOST:PORT CREDENTIALS_FILE');
-  process.exit(64);
-}
-
-function ready() {
-  return new Promise((resolve) => {
-    const client = new VoximplantApiClient({ pathToCredentials: credentialsPath, host });
-    client.onReady = () => resolve(client);
-  });
-}
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-const steps = [];
-
-/** Runs one call; records its decoded value (or how it failed) and the clock around it. */
-async function step(name, fn) {
-  const t0 = nowSeconds();
-  try {
-    const value = await fn();
-    steps.push({ name, value, t0, t1: nowSeconds() });
-    return value;
-  } catch (err) {
-    steps.push({
-      name,
-      threw: String(err && err.message),
-      status: err && err.response ? err.response.status : undefined,
-      data: err && err.response ? err.response.data : undefined,
-      t0,
-      t1: nowSeconds(),
-    });
-    return undefined;
-  }
-}
-
-const client = await ready();
+const client = await readyClient();
 const kv = client.KeyValueStorage;
 
 const app = await step('add app', () => client.Applications.addApplication({ applicationName: 'compat-kv' }));
@@ -77,4 +38,4 @@ await step('del by name', () => kv.delKeyValueItem({ applicationName: 'compat-kv
 await step('items via client', () => kv.getKeyValueItems({ applicationId, key: 'a' }));
 await step('keys via client', () => kv.getKeyValueKeys({ applicationId }));
 
-process.stdout.write(JSON.stringify({ applicationId, expiresAt, steps }));
+printSteps({ applicationId, expiresAt });

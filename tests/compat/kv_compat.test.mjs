@@ -2,32 +2,23 @@
 // HTTPS for the key-value methods it can decode: setKeyValueItem, getKeyValueItem,
 // delKeyValueItem (SPEC 6.2-6.4, 11: expires_at decoded as expiresAt, errors as the raw body).
 // GetKeyValueItems and GetKeyValueKeys answer arrays the client cannot decode (SPEC 6.6), so they
-// are checked over raw HTTPS. The client runs in a child process (kv_client_flow.mjs) started with
-// NODE_EXTRA_CA_CERTS pointing at the server's self-signed certificate.
+// are checked over raw HTTPS. The client runs in a child process (kv_client_flow.mjs, started by
+// lib/flow_runner.mjs) with NODE_EXTRA_CA_CERTS pointing at the server's self-signed certificate.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { startServer } from '../integration/lib/harness.mjs';
 import { expectOk } from '../integration/lib/api.mjs';
 import { DEFAULT_TTL, MAX_TTL, closeKvAgent, kvCall } from '../integration/lib/kv.mjs';
-
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const CLIENT_DIR = here('./node_modules/@voximplant/apiclient-nodejs/');
+import { assertClientInstalled, rawErrorBody, resolvedStep, runFlow, stepsByName, succeededValue } from './lib/flow_runner.mjs';
 
 let server;
 let flow; // {applicationId, expiresAt, steps}
 let steps; // name -> step
 before(async () => {
-  if (!fs.existsSync(CLIENT_DIR)) {
-    throw new Error('the official client is not installed: run `npm ci` in tests/compat');
-  }
-  const version = JSON.parse(fs.readFileSync(`${CLIENT_DIR}package.json`, 'utf8')).version;
-  assert.equal(version, '4.11.0', 'the pinned client version');
+  assertClientInstalled();
   server = await startServer();
-  flow = await runFlow(`127.0.0.1:${server.port}`, server.credsPath, server.certPath);
-  steps = Object.fromEntries(flow.steps.map((s) => [s.name, s]));
+  flow = await runFlow('kv_client_flow.mjs', `127.0.0.1:${server.port}`, server.credsPath, server.certPath);
+  steps = stepsByName(flow);
 });
 after(async () => {
   if (server) {
@@ -36,42 +27,9 @@ after(async () => {
   }
 });
 
-function runFlow(host, credsPath, certPath) {
-  const env = { ...process.env, NODE_EXTRA_CA_CERTS: certPath };
-  delete env.VOXIMPLANT_CREDENTIALS; // the client would prefer it to the path given
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [here('./kv_client_flow.mjs'), host, credsPath], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out = { stdout: '', stderr: '' };
-    child.stdout.setEncoding('utf8').on('data', (d) => (out.stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (out.stderr += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      if (code !== 0) {
-        reject(new Error(`kv_client_flow.mjs exited ${code}\nstderr:\n${out.stderr}\nstdout:\n${out.stdout}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(out.stdout));
-      } catch (err) {
-        reject(new Error(`kv_client_flow.mjs printed no JSON (${err.message})\n${out.stdout}\n${out.stderr}`));
-      }
-    });
-  });
-}
-
-/** The step `name`, which must have resolved. */
-function resolved(name) {
-  const s = steps[name];
-  assert.ok(s, `step ${name} did not run`);
-  assert.ok(!('threw' in s), `step ${name} threw: ${s.threw} (HTTP ${s.status}) ${JSON.stringify(s.data)}`);
-  return s;
-}
-const value = (name) => resolved(name).value;
+/** The step `name` (with the clock t0/t1 around its call), which must have resolved. */
+const resolved = (name) => resolvedStep(steps, name);
+const value = (name) => succeededValue(steps, name);
 
 /** A decoded item {result: {key, value, expiresAt}} whose expiresAt is the step's now + delta. */
 function expectItem(name, key, itemValue, delta, slack = 1) {
@@ -89,16 +47,7 @@ function expectItem(name, key, itemValue, delta, slack = 1) {
   return s.value;
 }
 
-/** A step that resolved to the raw error body the client passes through (SPEC 11). */
-function expectRawError(name, code, msg) {
-  const v = value(name);
-  assert.ok(v && v.error, `step ${name} should be an error, got ${JSON.stringify(v)}`);
-  assert.deepEqual(Object.keys(v).sort(), ['error', 'errors'], name);
-  assert.equal(v.error.code, code, `${name}: ${JSON.stringify(v)}`);
-  assert.equal(typeof v.error.msg, 'string');
-  if (msg !== undefined) assert.equal(v.error.msg, msg, name);
-  assert.deepEqual(v.errors, [v.error], name);
-}
+const expectRawError = (name, code, msg) => rawErrorBody(steps, name, code, { msg });
 
 test('the flow created its application', () => {
   assert.ok(Number.isInteger(flow.applicationId) && flow.applicationId > 0);

@@ -1,43 +1,13 @@
 // Runs a fixed sequence of Secrets calls (SPEC 7) through the official Node client and prints every
-// decoded result as one JSON document on stdout: {steps: [{name, value} | {name, threw, ...}],
-// times: {label: ms}}. Started by secrets_compat.test.mjs in a child process whose
-// NODE_EXTRA_CA_CERTS trusts the server's certificate (Node reads it only at start-up).
+// decoded result as one JSON document on stdout: {times: {label: ms}, ids: {id1, ...},
+// steps: [{name, value, t0, t1} | {name, threw, ..., t0, t1}]} (see lib/client_steps.mjs).
+// Started by secrets_compat.test.mjs in a child process whose NODE_EXTRA_CA_CERTS trusts the
+// server's certificate (Node reads it only at start-up).
 // Usage: node secrets_client_flow.mjs HOST:PORT CREDENTIALS_FILE
-import { createRequire } from 'node:module';
+import { printSteps, readyClient, step } from './lib/client_steps.mjs';
 
-const require = createRequire(import.meta.url);
-const VoximplantApiClient = require('@voximplant/apiclient-nodejs').default;
-
-const [host, credentialsPath] = process.argv.slice(2);
-if (!host || !credentialsPath) {
-  console.error('usage: node secrets_client_flow.mjs HOST:PORT CREDENTIALS_FILE');
-  process.exit(64);
-}
-
-const client = await new Promise((resolve) => {
-  const c = new VoximplantApiClient({ pathToCredentials: credentialsPath, host });
-  c.onReady = () => resolve(c);
-});
-
-const steps = [];
-const times = {};
-
-/** Runs one call and records its decoded value, or how it failed (message, HTTP status, body). */
-async function step(name, fn) {
-  try {
-    const value = await fn();
-    steps.push({ name, value });
-    return value;
-  } catch (err) {
-    steps.push({
-      name,
-      threw: String(err && err.message),
-      status: err && err.response ? err.response.status : undefined,
-      data: err && err.response ? err.response.data : undefined,
-    });
-    return undefined;
-  }
-}
+const client = await readyClient();
+const times = {}; // label -> Date.now(), to bound the created/modified the server writes
 
 const firstId = (v) => (v && Array.isArray(v.result) && v.result[0] ? v.result[0].secretId : undefined);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -107,4 +77,4 @@ await step('del all', () => secrets.delSecret({ applicationId, secretId: 'all' }
 await step('list empty', () => secrets.getSecrets({ applicationId }));
 await step('del all empty', () => secrets.delSecret({ applicationName: SHORT, secretId: 'all' }));
 
-process.stdout.write(JSON.stringify({ steps, times, ids: { id1, id2, id3, idA, idB } }));
+printSteps({ times, ids: { id1, id2, id3, idA, idB } });

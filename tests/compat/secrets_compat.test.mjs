@@ -1,84 +1,31 @@
 // The official Node client (@voximplant/apiclient-nodejs 4.11.0) against a real Coffer server over
 // HTTPS, for the five Secrets methods (SPEC 7 and 11): the exact decoded objects and the raw
-// error bodies. The client runs in a child process (secrets_client_flow.mjs) started with
-// NODE_EXTRA_CA_CERTS pointing at the server's self-signed certificate.
+// error bodies. The client runs in a child process (secrets_client_flow.mjs, started by
+// lib/flow_runner.mjs) with NODE_EXTRA_CA_CERTS pointing at the server's self-signed certificate.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { startServer } from '../integration/lib/harness.mjs';
+import { assertClientInstalled, rawErrorBody, runFlow, stepsByName, succeededValue } from './lib/flow_runner.mjs';
 
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const CLIENT_DIR = here('./node_modules/@voximplant/apiclient-nodejs/');
 const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 let server;
 let out; // {steps, times, ids}
 let steps; // name -> step
 before(async () => {
-  if (!fs.existsSync(CLIENT_DIR)) {
-    throw new Error('the official client is not installed: run `npm ci` in tests/compat');
-  }
-  const installed = JSON.parse(fs.readFileSync(`${CLIENT_DIR}package.json`, 'utf8')).version;
-  assert.equal(installed, '4.11.0', 'the pinned client version');
+  assertClientInstalled();
   server = await startServer();
-  out = await runFlow(`127.0.0.1:${server.port}`, server.credsPath, server.certPath);
-  steps = Object.fromEntries(out.steps.map((s) => [s.name, s]));
+  out = await runFlow('secrets_client_flow.mjs', `127.0.0.1:${server.port}`, server.credsPath, server.certPath);
+  steps = stepsByName(out);
 });
 after(async () => {
   if (server) assert.equal((await server.stop()).code, 0);
 });
 
-function runFlow(host, credsPath, certPath) {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: certPath };
-    delete env.VOXIMPLANT_CREDENTIALS; // the client would prefer it over the path given
-    const child = spawn(process.execPath, [here('./secrets_client_flow.mjs'), host, credsPath], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        reject(new Error(`secrets_client_flow.mjs exited ${code}\nstderr:\n${stderr}\nstdout:\n${stdout}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout));
-      } catch (err) {
-        reject(new Error(`secrets_client_flow.mjs printed no JSON: ${err.message}\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
-
 /** The decoded value of a step that must have resolved. */
-function value(name) {
-  const s = steps[name];
-  assert.ok(s, `step ${name} did not run`);
-  assert.ok(!('threw' in s), `step ${name} threw: ${s.threw} (HTTP ${s.status}) ${JSON.stringify(s.data)}`);
-  return s.value;
-}
+const value = (name) => succeededValue(steps, name);
 
-/** A step that resolved to the raw error body the client passes through (SPEC 11). */
-function rawError(name, code, param) {
-  const v = value(name);
-  assert.ok(v && v.error, `step ${name} should be an error, got ${JSON.stringify(v)}`);
-  assert.deepEqual(Object.keys(v).sort(), ['error', 'errors']);
-  assert.deepEqual(Object.keys(v.error), ['msg', 'code']);
-  assert.equal(v.error.code, code, `step ${name}: ${JSON.stringify(v)}`);
-  assert.equal(typeof v.error.msg, 'string');
-  if (param) assert.ok(v.error.msg.includes(`'${param}'`), `step ${name} names ${param}: ${v.error.msg}`);
-  assert.deepEqual(v.errors, [v.error]);
-  return v.error;
-}
+const rawError = (name, code, param) => rawErrorBody(steps, name, code, { param });
 
 const unix = (ts) => Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000;
 function assertTsBetween(ts, fromMs, toMs) {
@@ -208,7 +155,9 @@ test('delSecret with an id array, a joined name list and all decodes to {result:
   rawError('del any', 496, 'secret_id');
   assert.deepEqual(value('del name list'), { result: 1 });
   assert.deepEqual(value('list after del names').result.map((s) => s.secretId), [id1]);
-  assert.deepEqual(value('del all'), { result: 1 });
+  const [{ secretId: idC }] = value('add c').result;
+  assert.ok(Number.isInteger(idC) && idC > idB, `a new id after ${idB}: ${idC}`);
+  assert.deepEqual(value('del all'), { result: 1 }); // removes id1 and c
   assert.deepEqual(value('list empty'), { result: [], count: 0, totalCount: 0 });
   assert.deepEqual(value('del all empty'), { result: 1 });
 });

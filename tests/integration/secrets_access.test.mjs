@@ -3,14 +3,12 @@
 // accounts' secrets and applications behaving as non-existent, and deleting an application
 // deleting its secrets.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer } from './lib/harness.mjs';
+import { before, describe, test } from 'node:test';
 import { expectError, expectOk, fullName, newAccount } from './lib/api.mjs';
 import {
   MSG_NO_APP,
   SECRET_METHODS,
   addSecret,
-  closeAgent,
   expectMissing,
   expectParamError,
   listSecrets,
@@ -18,6 +16,7 @@ import {
   sCall,
   secretIds,
   secretValue,
+  suiteServer,
 } from './lib/secrets.mjs';
 
 let server;
@@ -26,8 +25,8 @@ let b; // a second account, created with `coffer account create`
 let appA;
 let appB;
 const secA = {}; // name -> id in appA
-before(async () => {
-  server = await startServer();
+suiteServer(async (s) => {
+  server = s;
   a = server.creds;
   b = await newAccount(server, 'tenant-b');
   assert.notEqual(b.account_id, a.account_id);
@@ -37,10 +36,6 @@ before(async () => {
   assert.equal(appB.name, fullName('vault', 'tenant-b'));
   secA.token = await addSecret(server, appA, 'token', 'a-token-value', { description: 'A only' });
   secA.other = await addSecret(server, appA, 'other', 'a-other-value');
-});
-after(async () => {
-  closeAgent(server);
-  if (server) assert.equal((await server.stop()).code, 0);
 });
 
 /** Minimal valid parameters (besides the application) of each method, for secret `id`/`name`. */

@@ -2,15 +2,13 @@
 // value lengths in characters, descriptions cut to 200 characters, the one-element array answer,
 // and the documented order of its errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer } from './lib/harness.mjs';
+import { before, describe, test } from 'node:test';
 import { expectError, expectOk } from './lib/api.mjs';
 import {
   FORMS,
   MSG_NO_APP,
   addSecret,
   assertTimestampBetween,
-  closeAgent,
   expectMissing,
   expectParamError,
   listSecrets,
@@ -19,15 +17,12 @@ import {
   sCall,
   secretIds,
   secretValue,
+  suiteServer,
 } from './lib/secrets.mjs';
 
 let server;
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  closeAgent(server);
-  if (server) assert.equal((await server.stop()).code, 0);
+suiteServer((s) => {
+  server = s;
 });
 
 describe('AddSecret in every request form', () => {

@@ -5,8 +5,7 @@
 // that the scan reads the bytes the database writes.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
-import { makeTempDir, removeDir, startServer } from './lib/harness.mjs';
+import { describe, test } from 'node:test';
 import { expectError, expectOk } from './lib/api.mjs';
 import {
   addSecret,
@@ -18,33 +17,14 @@ import {
   sCall,
   scanForNeedles,
   secretValue,
+  serverPool,
 } from './lib/secrets.mjs';
 
-const dirs = [];
-const servers = [];
-after(async () => {
-  for (const s of servers) {
-    closeAgent(s);
-    if (s.stillRunning()) await s.stop({ keepData: true });
-  }
-  for (const d of dirs) removeDir(d);
-});
+const pool = serverPool('coffer-secrets-rest-');
+const stopped = pool.stop;
 
 /** A fresh data directory (removed at the end) and a server on it. */
-async function freshServer(args = []) {
-  const root = makeTempDir('coffer-secrets-rest-');
-  dirs.push(root);
-  const dataDir = path.join(root, 'data');
-  const server = await startServer({ dataDir, args });
-  servers.push(server);
-  return server;
-}
-
-async function stopped(server) {
-  closeAgent(server);
-  const r = await server.stop({ keepData: true });
-  assert.equal(r.code, 0, `clean exit after SIGTERM expected, got ${JSON.stringify(r)}`);
-}
+const freshServer = (args = []) => pool.serve(path.join(pool.tempRoot(), 'data'), args);
 
 /** Markers: two values, two descriptions (64 characters each), and a name used as the control. */
 function markers() {
@@ -88,8 +68,7 @@ describe('no plaintext at rest', () => {
     assertAbsent(server.dataDir, m);
 
     // the values really were stored: a restart on the same directory reads them back
-    const again = await startServer({ dataDir: server.dataDir });
-    servers.push(again);
+    const again = await pool.serve(server.dataDir);
     const item = await secretValue(again, app, { secret_id: first });
     assert.equal(item.secret_value, m.value);
     assert.equal(item.description, m.desc);
@@ -144,8 +123,7 @@ describe('after a crash', () => {
 
     assertAbsent(server.dataDir, m, { expectWal: true });
 
-    const again = await startServer({ dataDir: server.dataDir });
-    servers.push(again);
+    const again = await pool.serve(server.dataDir);
     const item = await secretValue(again, app, { secret_id: id });
     assert.equal(item.secret_value, m.value, 'an acknowledged update survives a crash');
     assert.equal(item.description, m.desc);

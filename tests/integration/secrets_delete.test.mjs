@@ -2,15 +2,13 @@
 // 496 for unknown entries, malformed lists, a secret literally called `all`, and the documented
 // order of its errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer } from './lib/harness.mjs';
+import { before, describe, test } from 'node:test';
 import { expectError, expectOk } from './lib/api.mjs';
 import {
   FORMS,
   MSG_NO_APP,
   MSG_NO_SECRET,
   addSecret,
-  closeAgent,
   expectMissing,
   expectParamError,
   newApp,
@@ -18,16 +16,13 @@ import {
   sCall,
   secretIds,
   secretValue,
+  suiteServer,
 } from './lib/secrets.mjs';
 
 let server;
 let appCounter = 0;
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  closeAgent(server);
-  if (server) assert.equal((await server.stop()).code, 0);
+suiteServer((s) => {
+  server = s;
 });
 
 /** A new application holding secrets `names` (values `v-<name>`); returns {app, id: {name: id}}. */

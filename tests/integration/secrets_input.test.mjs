@@ -2,14 +2,12 @@
 // parts, body over query, JSON bodies), integer syntax, characters as code points, invalid UTF-8,
 // and uniqueness under concurrent requests.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer } from './lib/harness.mjs';
+import { before, describe, test } from 'node:test';
 import { expectError, expectOk, multipart } from './lib/api.mjs';
 import { request } from './lib/http.mjs';
 import { bearer } from './lib/jwt.mjs';
 import {
   addSecret,
-  closeAgent,
   expectParamError,
   listSecrets,
   newApp,
@@ -17,20 +15,23 @@ import {
   sCall,
   secretIds,
   secretValue,
+  suiteServer,
 } from './lib/secrets.mjs';
 
 let server;
 let app;
-before(async () => {
-  server = await startServer();
+suiteServer(async (s) => {
+  server = s;
   app = await newApp(server, 'input-app');
-});
-after(async () => {
-  closeAgent(server);
-  if (server) assert.equal((await server.stop()).code, 0);
 });
 
 const form = 'application/x-www-form-urlencoded';
+
+/** A raw AddSecret (see rawCall) in `app` that must succeed; returns the new secret's value item. */
+async function rawAddAndRead(opts) {
+  const id = expectOk(await rawCall(server, 'AddSecret', opts)).result[0].secret_id;
+  return secretValue(server, app, { secret_id: id });
+}
 
 describe('parameter sources', () => {
   test('a multipart part declared ISO-8859-1 is converted to UTF-8 (Java client)', async () => {
@@ -64,35 +65,29 @@ describe('parameter sources', () => {
   });
 
   test('a body value overrides the query value of the same name', async () => {
-    const res = await rawCall(server, 'AddSecret', {
+    const item = await rawAddAndRead({
       query: `application_id=${app.id}&secret_name=prec&secret_value=from-query&description=query-desc`,
       body: 'secret_value=from-body',
       contentType: form,
     });
-    const id = expectOk(res).result[0].secret_id;
-    const item = await secretValue(server, app, { secret_id: id });
     assert.equal(item.secret_value, 'from-body');
     assert.equal(item.description, 'query-desc');
   });
 
   test('within one source the last occurrence of a name wins', async () => {
-    const res = await rawCall(server, 'AddSecret', {
+    const item = await rawAddAndRead({
       body: `application_id=${app.id}&secret_name=first&secret_name=last_wins&secret_value=a&secret_value=b`,
       contentType: form,
     });
-    const id = expectOk(res).result[0].secret_id;
-    const item = await secretValue(server, app, { secret_id: id });
     assert.equal(item.secret_name, 'last_wins');
     assert.equal(item.secret_value, 'b');
   });
 
   test('JSON body: numbers become their decimal text, null is absent', async () => {
-    const res = await rawCall(server, 'AddSecret', {
+    const item = await rawAddAndRead({
       body: JSON.stringify({ application_id: app.id, secret_name: 'json_num', secret_value: 12345, description: null }),
       contentType: 'application/json',
     });
-    const id = expectOk(res).result[0].secret_id;
-    const item = await secretValue(server, app, { secret_id: id });
     assert.equal(item.secret_value, '12345');
     assert.ok(!('description' in item));
 
@@ -152,12 +147,8 @@ describe('characters and encodings', () => {
   });
 
   test('a value with a U+0000 character is kept whole', async () => {
-    const res = await rawCall(server, 'AddSecret', {
-      body: `application_id=${app.id}&secret_name=with_nul&secret_value=a%00b`,
-      contentType: form,
-    });
-    const id = expectOk(res).result[0].secret_id;
-    assert.equal((await secretValue(server, app, { secret_id: id })).secret_value, 'a\u0000b');
+    const item = await rawAddAndRead({ body: `application_id=${app.id}&secret_name=with_nul&secret_value=a%00b`, contentType: form });
+    assert.equal(item.secret_value, 'a\u0000b');
   });
 
   test('invalid UTF-8 (bad byte, truncated, overlong, surrogate) -> 496 naming the parameter', async () => {

@@ -2,14 +2,12 @@
 // (default 20, 1..1000) and offset, count/total_count, and secret_name_part as a case-insensitive
 // literal substring in which `_` and `%` are ordinary characters.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer } from './lib/harness.mjs';
+import { before, describe, test } from 'node:test';
 import { expectError, expectOk } from './lib/api.mjs';
 import {
   FORMS,
   MSG_NO_APP,
   addSecret,
-  closeAgent,
   expectMissing,
   expectParamError,
   listSecrets,
@@ -17,15 +15,12 @@ import {
   rawCall,
   sCall,
   secretValue,
+  suiteServer,
 } from './lib/secrets.mjs';
 
 let server;
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  closeAgent(server);
-  if (server) assert.equal((await server.stop()).code, 0);
+suiteServer((s) => {
+  server = s;
 });
 
 /** Adds `names` in order (concurrency 8); returns their ids in the same order. */

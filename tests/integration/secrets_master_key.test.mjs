@@ -1,55 +1,35 @@
 // SPEC 13.1 / 14 and docs/formats.md: the master key — generated DATA/master.key on first start,
-// `coffer master-key generate`, `coffer master-key rotate` (server stopped; values readable under
-// the new key, the old one refused), and a server started with a wrong or missing master key
+// `coffer master-key generate`, `coffer master-key rotate` (refused while a server runs; values readable
+// under the new key, the old one refused), and a server started with a wrong or missing master key
 // refusing to start with one line and exit status 2, changing nothing.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
-import { makeTempDir, removeDir, runCoffer, startServer } from './lib/harness.mjs';
+import { describe, test } from 'node:test';
+import { runCoffer } from './lib/harness.mjs';
 import { expectOk } from './lib/api.mjs';
 import {
   addSecret,
   assertKeyFile,
-  closeAgent,
   masterKeyId,
   newApp,
   sCall,
   secretIds,
   secretValue,
   serveMustRefuse,
+  serverPool,
   snapshotDir,
 } from './lib/secrets.mjs';
 
-const roots = [];
-const running = [];
-after(async () => {
-  for (const s of running) {
-    closeAgent(s);
-    if (s.stillRunning()) await s.stop({ keepData: true });
-  }
-  for (const r of roots) removeDir(r);
-});
+const { tempRoot, serve, stop } = serverPool('coffer-secrets-mk-');
 
 /** A fresh root directory: {root, data: root/data (not created), keys: root/keys (created)}. */
 function layout() {
-  const root = makeTempDir('coffer-secrets-mk-');
-  roots.push(root);
+  const root = tempRoot();
   const keys = path.join(root, 'keys');
   fs.mkdirSync(keys, { mode: 0o700 });
   return { root, data: path.join(root, 'data'), keys };
-}
-
-async function serve(dataDir, args = []) {
-  const s = await startServer({ dataDir, args });
-  running.push(s);
-  return s;
-}
-
-async function stop(s) {
-  closeAgent(s);
-  const r = await s.stop({ keepData: true });
-  assert.equal(r.code, 0, `clean exit expected: ${JSON.stringify(r)}`);
 }
 
 /** `coffer master-key generate --out FILE`; returns its printed JSON after checking the file. */
@@ -81,6 +61,14 @@ async function seed(server) {
   return expected;
 }
 
+/** Starts a server on `data` (with `args`), seeds it (see seed) and stops it; returns what seed did. */
+async function seeded(data, args = []) {
+  const s = await serve(data, args);
+  const expected = await seed(s);
+  await stop(s);
+  return expected;
+}
+
 /** Asserts every seeded secret reads back exactly (value and description). */
 async function assertReadable(server, expected) {
   for (const e of expected) {
@@ -89,6 +77,37 @@ async function assertReadable(server, expected) {
     assert.equal(item.secret_value, e.value, `value of ${e.name}`);
     assert.equal(item.description, e.description, `description of ${e.name}`);
   }
+}
+
+/** Starts a server on `data` (with `args`), asserts `expected` reads back (assertReadable), stops it. */
+async function assertReadableOn(data, args, expected) {
+  const s = await serve(data, args);
+  await assertReadable(s, expected);
+  await stop(s);
+}
+
+/**
+ * Snapshots `data`, asserts a start with each of `argLists` is refused (serveMustRefuse) with a
+ * message naming every key id of `ids`, and that the refusals changed nothing in `data`.
+ */
+async function assertRefused(data, argLists, { ids = [], what = 'a refused start changes nothing' } = {}) {
+  const before = snapshotDir(data);
+  for (const args of argLists) {
+    const refused = await serveMustRefuse(data, args);
+    if (ids.length > 0) assert.ok(ids.every((id) => refused.line.includes(id)), `the message names both key ids: ${refused.line}`);
+  }
+  assert.deepEqual(snapshotDir(data), before, what);
+}
+
+/** Whether another process holds an exclusive lock on `file` (flock(1) fails at once then). */
+function lockHeld(file) {
+  return spawnSync('flock', ['--shared', '--nonblock', file, 'true']).status !== 0;
+}
+
+/** Polls `condition` every 20 ms for up to 5 s. */
+async function waitFor(condition) {
+  for (let i = 0; i < 250 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(condition(), 'condition not reached within 5 s');
 }
 
 /** `coffer master-key rotate ...`; returns the raw result. */
@@ -136,10 +155,7 @@ describe('rotation with explicit key files', () => {
     const k1 = path.join(keys, 'k1.key');
     const k2 = path.join(keys, 'k2.key');
     const id1 = (await generate(k1)).master_key_id;
-
-    let s = await serve(data, ['--master-key-file', k1]);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data, ['--master-key-file', k1]);
 
     const id2 = (await generate(k2)).master_key_id;
     const k1Text = fs.readFileSync(k1, 'utf8');
@@ -150,7 +166,7 @@ describe('rotation with explicit key files', () => {
     assert.equal(fs.readFileSync(k1, 'utf8'), k1Text, 'the old key file is left alone');
     assert.ok(!fs.existsSync(path.join(data, 'master.key')));
 
-    s = await serve(data, ['--master-key-file', k2]);
+    const s = await serve(data, ['--master-key-file', k2]);
     await assertReadable(s, expected);
     // new secrets and updates work under the new key
     const late = await addSecret(s, expected[0].app, 'late', 'late-value');
@@ -160,48 +176,36 @@ describe('rotation with explicit key files', () => {
     const freshId = await addSecret(s, fresh, 'fresh', 'fresh-value');
     await stop(s);
 
-    const before = snapshotDir(data);
-    const refused = await serveMustRefuse(data, ['--master-key-file', k1]);
-    assert.ok(refused.line.includes(id1) && refused.line.includes(id2), `the message names both key ids: ${refused.line}`);
-    assert.deepEqual(snapshotDir(data), before, 'a refused start changes nothing');
+    await assertRefused(data, [['--master-key-file', k1]], { ids: [id1, id2] });
 
     fs.rmSync(k1); // the old master key is no longer needed
-    s = await serve(data, ['--master-key-file', k2]);
-    await assertReadable(s, expected);
-    assert.equal((await secretValue(s, expected[0].app, { secret_id: late })).secret_value, 'late-value');
-    assert.equal((await secretValue(s, fresh, { secret_id: freshId })).secret_value, 'fresh-value');
-    await stop(s);
+    const again = await serve(data, ['--master-key-file', k2]);
+    await assertReadable(again, expected);
+    assert.equal((await secretValue(again, expected[0].app, { secret_id: late })).secret_value, 'late-value');
+    assert.equal((await secretValue(again, fresh, { secret_id: freshId })).secret_value, 'fresh-value');
+    await stop(again);
   });
 
   test('rotate twice (K1 -> K2 -> K3): only K3 opens the data', async () => {
     const { data, keys } = layout();
     const [k1, k2, k3] = ['k1', 'k2', 'k3'].map((n) => path.join(keys, `${n}.key`));
     await generate(k1);
-    let s = await serve(data, ['--master-key-file', k1]);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data, ['--master-key-file', k1]);
     await generate(k2);
     const id3 = (await generate(k3)).master_key_id;
     assert.equal((await rotate(['--data', data, '--master-key-file', k1, '--new-key-file', k2])).code, 0);
     const r = await rotate(['--data', data, '--master-key-file', k2, '--new-key-file', k3]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.json, { result: 1, data_keys: 2, master_key_id: id3 });
-    const before = snapshotDir(data);
-    await serveMustRefuse(data, ['--master-key-file', k1]);
-    await serveMustRefuse(data, ['--master-key-file', k2]);
-    assert.deepEqual(snapshotDir(data), before);
-    s = await serve(data, ['--master-key-file', k3]);
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertRefused(data, [['--master-key-file', k1], ['--master-key-file', k2]]);
+    await assertReadableOn(data, ['--master-key-file', k3], expected);
   });
 
   test('rotate with the wrong current key fails and changes nothing', async () => {
     const { data, keys } = layout();
     const [k1, wrong, k2] = ['k1', 'wrong', 'k2'].map((n) => path.join(keys, `${n}.key`));
     await generate(k1);
-    let s = await serve(data, ['--master-key-file', k1]);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data, ['--master-key-file', k1]);
     await generate(wrong);
     await generate(k2);
     const before = snapshotDir(data);
@@ -210,18 +214,14 @@ describe('rotation with explicit key files', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, `one-line error: ${r.stderr}`);
     assert.deepEqual(snapshotDir(data), before, 'a failed rotation changes nothing');
     await serveMustRefuse(data, ['--master-key-file', k2]);
-    s = await serve(data, ['--master-key-file', k1]);
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertReadableOn(data, ['--master-key-file', k1], expected);
   });
 });
 
 describe('rotation of the default DATA/master.key', () => {
   test('rotate replaces DATA/master.key; plain restart works; the old key is refused', async () => {
     const { data, keys } = layout();
-    let s = await serve(data);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data);
 
     const defaultKey = path.join(data, 'master.key');
     const oldCopy = path.join(keys, 'old.key');
@@ -237,33 +237,20 @@ describe('rotation of the default DATA/master.key', () => {
     assert.equal(fs.readFileSync(defaultKey, 'utf8'), fs.readFileSync(fresh, 'utf8'), 'DATA/master.key now holds the new key');
     assertKeyFile(defaultKey);
 
-    s = await serve(data); // plain restart, no --master-key-file
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertReadableOn(data, [], expected); // plain restart, no --master-key-file
+    await assertReadableOn(data, ['--master-key-file', fresh], expected);
 
-    s = await serve(data, ['--master-key-file', fresh]);
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertRefused(data, [['--master-key-file', oldCopy]], { ids: [oldId, newId] });
 
-    const before = snapshotDir(data);
-    const refused = await serveMustRefuse(data, ['--master-key-file', oldCopy]);
-    assert.ok(refused.line.includes(oldId) && refused.line.includes(newId), `the message names both key ids: ${refused.line}`);
-    assert.deepEqual(snapshotDir(data), before, 'a refused start changes nothing');
-
-    s = await serve(data, ['--master-key-file', fresh]);
-    await assertReadable(s, expected);
-    await stop(s);
-    s = await serve(data);
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertReadableOn(data, ['--master-key-file', fresh], expected);
+    await assertReadableOn(data, [], expected);
   });
 });
 
-describe('rotation attempted while a server runs on the data', () => {
-  // The README says operator commands may run while the server runs and that rotate expects a
-  // stopped server. Either answer is acceptable — refuse, or rotate safely — but no acknowledged
-  // secret may become unreadable.
-  test('refused with nothing changed, or every secret (old and new) stays readable', async () => {
+describe('rotation and a running server exclude each other', () => {
+  // A running server holds the old master key in memory, so the README says `rotate` refuses
+  // while a server serves the data directory, and a server does not start during a rotation.
+  test('rotate while a server runs -> refused in one line, nothing changed, the server keeps serving', async () => {
     const { data, keys } = layout();
     const s = await serve(data);
     const expected = await seed(s);
@@ -273,42 +260,60 @@ describe('rotation attempted while a server runs on the data', () => {
     await generate(fresh);
 
     const r = await rotate(['--data', data, '--new-key-file', fresh]);
-    if (r.code !== 0) {
-      assert.equal(r.stderr.trim().split('\n').length, 1, `one-line error: ${r.stderr}`);
-      assert.equal(fs.readFileSync(defaultKey, 'utf8'), oldText, 'a refused rotation leaves the key file');
-    }
+    assert.notEqual(r.code, 0, `rotate must be refused: ${r.stdout}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one-line error: ${r.stderr}`);
+    assert.match(r.stderr, /server is running/, r.stderr);
+    assert.equal(r.stdout, '', 'nothing printed as if it had rotated');
+    assert.equal(fs.readFileSync(defaultKey, 'utf8'), oldText, 'a refused rotation leaves the key file');
     // the running server still serves every existing secret ...
     await assertReadable(s, expected);
-    // ... and what it acknowledges from now on survives a restart
+    // ... and what it acknowledges from now on survives a restart under the old key
     const later = await newApp(s, 'mk-later');
     const laterSecret = { app: later, name: 'later', value: 'written after the rotation attempt' };
     laterSecret.id = await addSecret(s, later, laterSecret.name, laterSecret.value);
-    const more = { app: expected[0].app, name: 'more', value: 'another one' };
-    more.id = await addSecret(s, more.app, more.name, more.value);
     await stop(s);
+    await assertReadableOn(data, [], [...expected, laterSecret]);
 
-    const again = await serve(data); // DATA/master.key: the old key if refused, the new one if rotated
-    await assertReadable(again, [...expected, laterSecret, more]);
-    await stop(again);
+    // once the server has stopped, the same rotation goes through
+    const done = await rotate(['--data', data, '--new-key-file', fresh]);
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(fs.readFileSync(defaultKey, 'utf8'), fs.readFileSync(fresh, 'utf8'));
+    await assertReadableOn(data, [], [...expected, laterSecret]);
+  });
+
+  test('a server started while a rotation holds the data directory -> exit 2, one line', async () => {
+    const { data } = layout();
+    const expected = await seeded(data);
+    // util-linux flock(1) takes the same exclusive lock a rotation holds, for as long as it runs.
+    // Its own process group, so that killing it also kills `sleep`, which inherits the lock.
+    const holder = spawn('flock', ['--exclusive', path.join(data, 'coffer.lock'), 'sleep', '30'], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    try {
+      await waitFor(() => lockHeld(path.join(data, 'coffer.lock')));
+      const refused = await serveMustRefuse(data);
+      assert.match(refused.line, /rotation is in progress/, refused.line);
+    } finally {
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      process.kill(-holder.pid, 'SIGKILL');
+      await exited;
+    }
+    await assertReadableOn(data, [], expected);
   });
 });
 
 describe('a wrong master key from the start', () => {
   test('data made under K1 (default key file), started with K2 -> exit 2, one line, nothing changed', async () => {
     const { data, keys } = layout();
-    let s = await serve(data);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data);
     const k1Id = masterKeyId(path.join(data, 'master.key'));
     const k2 = path.join(keys, 'k2.key');
     const k2Id = (await generate(k2)).master_key_id;
 
-    const before = snapshotDir(data);
-    const refused = await serveMustRefuse(data, ['--master-key-file', k2]);
-    assert.ok(refused.line.includes(k1Id) && refused.line.includes(k2Id), `the message names both key ids: ${refused.line}`);
-    assert.deepEqual(snapshotDir(data), before);
+    await assertRefused(data, [['--master-key-file', k2]], { ids: [k1Id, k2Id] });
 
-    s = await serve(data);
+    const s = await serve(data);
     await assertReadable(s, expected);
     assert.deepEqual(await secretIds(s, expected[0].app), [expected[0].id, expected[1].id]);
     await stop(s);
@@ -316,9 +321,7 @@ describe('a wrong master key from the start', () => {
 
   test('DATA/master.key replaced by another key -> exit 2, nothing changed', async () => {
     const { data, keys } = layout();
-    let s = await serve(data);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data);
     const defaultKey = path.join(data, 'master.key');
     const saved = path.join(keys, 'saved.key');
     fs.copyFileSync(defaultKey, saved);
@@ -326,54 +329,37 @@ describe('a wrong master key from the start', () => {
     await generate(other);
     fs.copyFileSync(other, defaultKey);
 
-    const before = snapshotDir(data);
-    await serveMustRefuse(data);
-    assert.deepEqual(snapshotDir(data), before);
+    await assertRefused(data, [[]]);
 
     fs.copyFileSync(saved, defaultKey);
-    s = await serve(data);
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertReadableOn(data, [], expected);
   });
 
   test('data made under an explicit key, restarted without any key -> exit 2, no key generated', async () => {
     const { data, keys } = layout();
     const k1 = path.join(keys, 'k1.key');
     await generate(k1);
-    let s = await serve(data, ['--master-key-file', k1]);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data, ['--master-key-file', k1]);
 
-    const before = snapshotDir(data);
-    await serveMustRefuse(data);
-    assert.deepEqual(snapshotDir(data), before, 'no DATA/master.key may appear for encrypted data');
+    await assertRefused(data, [[]], { what: 'no DATA/master.key may appear for encrypted data' });
     assert.ok(!fs.existsSync(path.join(data, 'master.key')));
 
-    s = await serve(data, ['--master-key-file', k1]);
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertReadableOn(data, ['--master-key-file', k1], expected);
   });
 
   test('a malformed or missing key file -> exit 2, nothing changed', async () => {
     const { data, keys } = layout();
     const k1 = path.join(keys, 'k1.key');
     await generate(k1);
-    let s = await serve(data, ['--master-key-file', k1]);
-    const expected = await seed(s);
-    await stop(s);
+    const expected = await seeded(data, ['--master-key-file', k1]);
 
     const short = path.join(keys, 'short.key');
     fs.writeFileSync(short, `${'a'.repeat(63)}\n`, { mode: 0o600 });
     const notHex = path.join(keys, 'nothex.key');
     fs.writeFileSync(notHex, `${'g'.repeat(64)}\n`, { mode: 0o600 });
-    const before = snapshotDir(data);
-    await serveMustRefuse(data, ['--master-key-file', short]);
-    await serveMustRefuse(data, ['--master-key-file', notHex]);
-    await serveMustRefuse(data, ['--master-key-file', path.join(keys, 'absent.key')]);
-    assert.deepEqual(snapshotDir(data), before);
+    const absent = path.join(keys, 'absent.key');
+    await assertRefused(data, [short, notHex, absent].map((k) => ['--master-key-file', k]));
 
-    s = await serve(data, ['--master-key-file', k1]);
-    await assertReadable(s, expected);
-    await stop(s);
+    await assertReadableOn(data, ['--master-key-file', k1], expected);
   });
 });

@@ -3,8 +3,7 @@
 // of its errors. Every secret used here is created before a pause of more than a second, so a
 // wrongly moved `modified` is always visible.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer } from './lib/harness.mjs';
+import { describe, test } from 'node:test';
 import { expectError, expectOk } from './lib/api.mjs';
 import {
   FORMS,
@@ -12,7 +11,6 @@ import {
   MSG_NO_SECRET,
   addSecret,
   assertTimestampBetween,
-  closeAgent,
   expectMissing,
   expectParamError,
   listSecrets,
@@ -21,6 +19,7 @@ import {
   sCall,
   secretValue,
   sleep,
+  suiteServer,
   tsToUnix,
 } from './lib/secrets.mjs';
 
@@ -54,18 +53,14 @@ const SEEDS = [
   ...FORMS.map((f) => [`form_${f}`, `form_${f}`, `v-${f}`, undefined]),
 ];
 
-before(async () => {
-  server = await startServer();
+suiteServer(async (s) => {
+  server = s;
   app = await newApp(server, 'update-app');
   for (const [label, name, value, description] of SEEDS) {
     ids[label] = await addSecret(server, app, name, value, description === undefined ? {} : { description });
   }
   for (const [label] of SEEDS) orig[label] = await secretValue(server, app, { secret_id: ids[label] });
   await sleep(1100); // timestamps have whole seconds: any change from now on has modified > created
-});
-after(async () => {
-  closeAgent(server);
-  if (server) assert.equal((await server.stop()).code, 0);
 });
 
 const set = (params, opts) => sCall(server, 'SetSecretInfo', { application_id: app.id, ...params }, opts);

@@ -1,8 +1,7 @@
 // SPEC 7.4: GetSecretValue — by secret_id or secret_name (the id wins), a one-element array with
 // the value item, and 485/496 for missing, malformed or unknown identifiers.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer } from './lib/harness.mjs';
+import { describe, test } from 'node:test';
 import { expectError, expectOk } from './lib/api.mjs';
 import {
   FORMS,
@@ -10,13 +9,13 @@ import {
   MSG_NO_SECRET,
   addSecret,
   assertTimestampBetween,
-  closeAgent,
   expectMissing,
   expectParamError,
   newApp,
   rawCall,
   sCall,
   secretValue,
+  suiteServer,
 } from './lib/secrets.mjs';
 
 let server;
@@ -25,8 +24,8 @@ let other; // a second application of the same account
 const ids = {};
 let t0;
 let t1;
-before(async () => {
-  server = await startServer();
+suiteServer(async (s) => {
+  server = s;
   app = await newApp(server, 'value-app');
   other = await newApp(server, 'value-other');
   t0 = Date.now();
@@ -36,10 +35,6 @@ before(async () => {
   ids.upper = await addSecret(server, app, 'Name', 'capitalised');
   ids.inOther = await addSecret(server, other, 'only_other', 'elsewhere');
   t1 = Date.now();
-});
-after(async () => {
-  closeAgent(server);
-  if (server) assert.equal((await server.stop()).code, 0);
 });
 
 describe('reading a value', () => {
@@ -110,6 +105,8 @@ describe('reading a value', () => {
 
   test('reading does not change modified', async () => {
     const first = await secretValue(server, app, { secret_id: ids.plain });
+    // Timestamps have whole seconds: read again in a later second, so a write would show.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const again = await secretValue(server, app, { secret_id: ids.plain });
     assert.deepEqual(again, first);
   });

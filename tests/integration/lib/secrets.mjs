@@ -1,4 +1,5 @@
-// Helpers for the Secrets suites (SPEC 7 and 14): calls over a keep-alive connection in every
+// Helpers for the Secrets suites (SPEC 7 and 14): the servers a suite runs (one for the whole
+// file, or many on directories of their own), calls over a keep-alive connection in every
 // request form, raw requests for bytes a URL encoder would never produce, secret shortcuts,
 // assertions on parameter errors, and at-rest utilities (file scans, directory snapshots, master
 // key files, servers that must refuse to start). Builds on harness.mjs, http.mjs, api.mjs and
@@ -9,7 +10,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { runCoffer } from './harness.mjs';
+import { after, before } from 'node:test';
+import { makeTempDir, removeDir, runCoffer, startServer } from './harness.mjs';
 import { request } from './http.mjs';
 import { expectError, expectOk, multipart, urlencode } from './api.mjs';
 import { bearer } from './jwt.mjs';
@@ -138,6 +140,64 @@ export function rawCall(server, method, { query, body, contentType, creds, auth 
     body,
     agent: agentOf(server),
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers for a suite (call these at the top level of a test file: they register its hooks)
+
+/**
+ * One server for the whole file: a `before` hook starts it on a fresh data directory and then
+ * runs `setup(server)` (which keeps the server for the tests, e.g. `server = s`, and creates
+ * what they share); an `after` hook closes the keep-alive connections sCall opened to it and
+ * stops it, asserting exit status 0.
+ */
+export function suiteServer(setup) {
+  let server;
+  before(async () => {
+    server = await startServer();
+    await setup(server);
+  });
+  after(async () => {
+    if (!server) return;
+    closeAgent(server);
+    assert.equal((await server.stop()).code, 0);
+  });
+}
+
+/**
+ * For suites that start servers on directories of their own and stop and restart them: an
+ * `after` hook stops every server still running and removes every directory made here.
+ * tempRoot() makes a new directory (named `prefix`...); serve(dataDir, args) starts a server
+ * on `dataDir` with extra arguments; stop(server) closes its connections, sends SIGTERM and
+ * asserts the clean exit (status 0), keeping the data.
+ */
+export function serverPool(prefix) {
+  const roots = [];
+  const servers = [];
+  after(async () => {
+    for (const s of servers) {
+      closeAgent(s);
+      if (s.stillRunning()) await s.stop({ keepData: true });
+    }
+    for (const r of roots) removeDir(r);
+  });
+  return {
+    tempRoot() {
+      const root = makeTempDir(prefix);
+      roots.push(root);
+      return root;
+    },
+    async serve(dataDir, args = []) {
+      const s = await startServer({ dataDir, args });
+      servers.push(s);
+      return s;
+    },
+    async stop(s) {
+      closeAgent(s);
+      const r = await s.stop({ keepData: true });
+      assert.equal(r.code, 0, `clean exit after SIGTERM expected, got ${JSON.stringify(r)}`);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
