@@ -65,7 +65,7 @@ json::object SetApplicationInfo(service::Applications& applications, const Metho
   const auto new_name = call.params.Optional("application_name");
   if (new_name) applications.CheckNewName(account, *new_name);
   const auto secure = call.params.OptionalBool("secure_record_storage");
-  application = applications.Update(account, std::move(application), new_name, secure);
+  application = applications.Update(account, application, new_name, secure);
   return json::object{{"result", 1},
                       {"application_name", applications.FullName(account, application)},
                       {"secure_record_storage", application.secure_record_storage}};

@@ -4,6 +4,8 @@
 
 #include "api/errors.hpp"
 #include "api/request_decoding.hpp"
+#include "common/strings.hpp"
+#include "store/store.hpp"
 
 namespace coffer::api {
 
@@ -50,6 +52,14 @@ auth::LegacyCredentials LegacyFrom(const Params& params) {
   };
   return auth::LegacyCredentials{read("account_id"), read("account_name"), read("account_email"),
                                  read("api_key")};
+}
+
+// What resolving the call's application answers once it is deleted: 116 when the call named it
+// by a non-zero `application_id` (SPEC 4.2), else 558.
+ApiError ApplicationGoneError(const MethodCall& call) {
+  const auto id_text = call.params.Optional("application_id");
+  const auto id = id_text ? common::ParseStrictInt64(*id_text) : std::nullopt;
+  return ApiError(id && *id != 0 ? ErrorCode::kInvalidApplicationId : ErrorCode::kApplicationNotFound);
 }
 
 }  // namespace
@@ -103,7 +113,15 @@ HttpResponse Router::HandleApi(const HttpRequest& request) const {
   if (!auth::HasAnyRole(principal, method->allowed_roles)) throw ApiError(ErrorCode::kForbidden);
 
   const ParamReader reader(decoded.params);
-  const boost::json::object members = method->handler(MethodCall{principal, reader});
+  const MethodCall call{principal, reader};
+  boost::json::object members;
+  try {
+    members = method->handler(call);
+  } catch (const store::ApplicationGone&) {
+    // Deleted by another request after this one resolved it: answer as if this request had
+    // come after the deletion.
+    throw ApplicationGoneError(call);
+  }
   spdlog::debug("{} by account {} key {}: ok", name, principal.account_id, principal.key_id);
   return JsonResponse(200, RenderSuccess(members));
 }

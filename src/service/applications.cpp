@@ -1,7 +1,6 @@
 #include "service/applications.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "common/api_error.hpp"
 #include "common/strings.hpp"
@@ -97,18 +96,19 @@ ApplicationPage Applications::List(const AccountRef& account, std::optional<int6
   return page;
 }
 
-store::Application Applications::Update(const AccountRef& account, store::Application application,
+store::Application Applications::Update(const AccountRef& account, const store::Application& application,
                                         const std::optional<std::string>& new_name,
                                         std::optional<bool> secure_record_storage) {
-  if (new_name) application.short_name = CheckNewName(account, *new_name);
-  if (secure_record_storage) application.secure_record_storage = *secure_record_storage;
-  application.modified = clock_.NowSeconds();
+  store::ApplicationChanges changes{std::nullopt, secure_record_storage, clock_.NowSeconds()};
+  if (new_name) changes.short_name = CheckNewName(account, *new_name);
+  std::optional<store::Application> updated;
   try {
-    store_.UpdateApplication(application);
+    updated = store_.UpdateApplication(account.id, application.id, changes);
   } catch (const store::Conflict&) {
     throw ApiError(ErrorCode::kApplicationNameNotUnique);
   }
-  return application;
+  if (!updated) throw store::ApplicationGone("application deleted while being updated");
+  return *updated;
 }
 
 void Applications::Delete(const AccountRef& account, const std::optional<std::string>& ids_text,
@@ -116,28 +116,32 @@ void Applications::Delete(const AccountRef& account, const std::optional<std::st
   if (!ids_text && !names_text) {
     throw ApiError(ErrorCode::kMissingParameter, OneOf("application_id", "application_name"));
   }
-  std::set<int64_t> doomed;
+  store::ApplicationSelection selection;
   if (ids_text) {
-    const auto list = domain::ParseIdList(*ids_text, true);
+    auto list = domain::ParseIdList(*ids_text, true);
     if (!list) throw ApiError(ErrorCode::kInvalidApplicationId);
-    if (list->all) {
-      for (const auto& application : store_.ListApplications(account.id)) doomed.insert(application.id);
-    }
-    for (const int64_t id : list->ids) {
-      if (!store_.FindApplication(account.id, id)) throw ApiError(ErrorCode::kInvalidApplicationId);
-      doomed.insert(id);
-    }
+    selection.all = list->all;
+    selection.ids = std::move(list->ids);
   }
   if (names_text) {
     const auto names = domain::ParseStringList(*names_text);
     if (!names) throw ApiError(ErrorCode::kInvalidParameter, "application_name");
     for (const auto& name : *names) {
-      const auto application = FindByName(account, name);
-      if (!application) throw ApiError(ErrorCode::kApplicationNotFound);
-      doomed.insert(application->id);
+      // A name that cannot be one of the account's applications matches nothing (558); the
+      // empty short name never exists.
+      const auto short_name =
+          domain::ParseNewAppName(common::AsciiLower(name), account.name, options_.domain);
+      selection.short_names.push_back(short_name.value_or(""));
     }
   }
-  store_.DeleteApplications(account.id, std::vector<int64_t>(doomed.begin(), doomed.end()));
+  switch (store_.DeleteApplications(account.id, selection)) {
+    case store::SelectionMiss::kNone:
+      return;
+    case store::SelectionMiss::kId:
+      throw ApiError(ErrorCode::kInvalidApplicationId);
+    case store::SelectionMiss::kName:
+      throw ApiError(ErrorCode::kApplicationNotFound);
+  }
 }
 
 }  // namespace coffer::service

@@ -55,8 +55,10 @@ class Applications {
                        const std::optional<std::string>& name_part, int64_t count,
                        int64_t offset) const;
 
-  // SetApplicationInfo: renames (107/129) and/or sets the flag; `modified` moves.
-  store::Application Update(const AccountRef& account, store::Application application,
+  // SetApplicationInfo: renames (107/129) and/or sets the flag; `modified` moves. The
+  // changes apply to the row as it is when written, so concurrent updates of different fields
+  // all take effect. Throws store::ApplicationGone when the application was deleted meanwhile.
+  store::Application Update(const AccountRef& account, const store::Application& application,
                             const std::optional<std::string>& new_name,
                             std::optional<bool> secure_record_storage);
 

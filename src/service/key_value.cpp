@@ -12,7 +12,11 @@ store::KvItem KeyValue::Set(int64_t application_id, std::string key, std::string
 }
 
 std::optional<store::KvItem> KeyValue::Get(int64_t application_id, const std::string& key) const {
-  return store_.GetKvItem(application_id, key, clock_.NowSeconds());
+  auto item = store_.GetKvItem(application_id, key, clock_.NowSeconds());
+  if (!item && !store_.ApplicationExists(application_id)) {
+    throw store::ApplicationGone("application deleted while being read");
+  }
+  return item;
 }
 
 bool KeyValue::Delete(int64_t application_id, const std::string& key) {

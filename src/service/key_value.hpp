@@ -22,7 +22,8 @@ class KeyValue {
   // Upserts and returns the stored item; durable when it returns.
   store::KvItem Set(int64_t application_id, std::string key, std::string value,
                     int64_t expires_at);
-  // The live item, or nullopt.
+  // The live item, or nullopt. Throws store::ApplicationGone when it is missing because the
+  // application was deleted after the caller resolved it.
   std::optional<store::KvItem> Get(int64_t application_id, const std::string& key) const;
   // True when a live item was removed (an expired leftover is removed too, but counts as none).
   bool Delete(int64_t application_id, const std::string& key);

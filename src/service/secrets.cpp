@@ -86,7 +86,12 @@ SecretListPage Secrets::List(int64_t account_id, int64_t application_id,
 store::SecretRecord Secrets::Find(int64_t application_id, const SecretRef& ref) const {
   auto record = ref.id ? store_.FindSecretById(application_id, *ref.id)
                        : store_.FindSecretByName(application_id, ref.name.value_or(""));
-  if (!record) throw ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
+  if (!record) {
+    if (!store_.ApplicationExists(application_id)) {
+      throw store::ApplicationGone("application deleted while being read");
+    }
+    throw ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
+  }
   return *record;
 }
 
@@ -151,11 +156,11 @@ void Secrets::Update(int64_t account_id, int64_t application_id, const SecretRef
 void Secrets::Delete(int64_t application_id, bool all_ids, const std::vector<int64_t>& ids,
                      const std::vector<std::string>& names) {
   switch (store_.DeleteSecrets(application_id, store::SecretSelection{all_ids, ids, names})) {
-    case store::SecretSelectionMiss::kNone:
+    case store::SelectionMiss::kNone:
       return;
-    case store::SecretSelectionMiss::kId:
+    case store::SelectionMiss::kId:
       throw ApiError(ErrorCode::kInvalidParameter, "secret_id");
-    case store::SecretSelectionMiss::kName:
+    case store::SelectionMiss::kName:
       throw ApiError(ErrorCode::kInvalidParameter, "secret_name");
   }
 }

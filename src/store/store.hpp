@@ -37,6 +37,21 @@ struct Application {
   int64_t modified = 0;
 };
 
+// The fields SetApplicationInfo may change; absent ones stay as they are.
+struct ApplicationChanges {
+  std::optional<std::string> short_name;
+  std::optional<bool> secure_record_storage;
+  int64_t modified = 0;
+};
+
+// What DelApplication removes: every application of the account, or the union of the listed
+// ids and short names.
+struct ApplicationSelection {
+  bool all = false;
+  std::vector<int64_t> ids;
+  std::vector<std::string> short_names;
+};
+
 // One key-value item (SPEC 6.1). `key` is UTF-8; items order by its bytes.
 struct KvItem {
   std::string key;
@@ -62,6 +77,9 @@ struct SealedSecretFields {
   std::optional<std::string> description;
 };
 
+// Which entry of a selection matched nothing: none, one of the ids, or one of the names.
+enum class SelectionMiss { kNone, kId, kName };
+
 // Which secret: by id when set, else by exact (case-sensitive) name.
 struct SecretLookup {
   std::optional<int64_t> id;
@@ -74,7 +92,6 @@ struct SecretSelection {
   std::vector<int64_t> ids;
   std::vector<std::string> names;
 };
-enum class SecretSelectionMiss { kNone, kId, kName };
 
 struct SecretPage {
   std::vector<SecretRecord> items;
@@ -89,6 +106,12 @@ class StoreError : public std::runtime_error {
 
 // A write would break a uniqueness rule (account name, application name, ...).
 class Conflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A write names an application that no longer exists (deleted after it was resolved).
+class ApplicationGone : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -137,14 +160,25 @@ class Store {
   virtual std::optional<Application> FindApplication(int64_t account_id, int64_t id) = 0;
   virtual std::optional<Application> FindApplicationByShortName(int64_t account_id,
                                                                 std::string_view short_name) = 0;
+  // Whether the application exists (in any account): lets a read that found nothing tell a
+  // missing item from an application deleted after it was resolved.
+  virtual bool ApplicationExists(int64_t id) = 0;
   // Every application of the account, by id ascending.
   virtual std::vector<Application> ListApplications(int64_t account_id) = 0;
-  // Writes name, flag and modified of an existing application. Throws Conflict on a taken name.
-  virtual void UpdateApplication(const Application& application) = 0;
-  // Deletes the applications and everything they own, all or nothing.
-  virtual void DeleteApplications(int64_t account_id, const std::vector<int64_t>& ids) = 0;
+  // Applies `changes` to the application as it is inside the same transaction, so concurrent
+  // updates of different fields never undo each other; returns the result, or nullopt when the
+  // application does not exist (any more). Throws Conflict on a taken name.
+  virtual std::optional<Application> UpdateApplication(int64_t account_id, int64_t id,
+                                                       const ApplicationChanges& changes) = 0;
+  // Deletes the selected applications and everything they own in one transaction. When an id
+  // or a short name matches no application of the account, deletes nothing and says which
+  // list held it (ids are checked first).
+  virtual SelectionMiss DeleteApplications(int64_t account_id,
+                                           const ApplicationSelection& selection) = 0;
 
   // --- key-value items (scoped by an application id the caller has resolved) ---
+  // The writes of key-value items, data keys and secrets throw ApplicationGone when the
+  // application was deleted after the caller resolved it.
   // Creates or replaces the item under `item.key`, expired or not.
   virtual void PutKvItem(int64_t application_id, const KvItem& item) = 0;
   // The item if it exists and `expires_at > now`.
@@ -198,7 +232,7 @@ class Store {
       const std::function<std::optional<SecretRecord>(const SecretRecord&)>& revise) = 0;
   // Deletes the selected secrets in one transaction. When an id or a name matches no secret,
   // deletes nothing and says which list held it (ids are checked first).
-  virtual SecretSelectionMiss DeleteSecrets(int64_t application_id,
+  virtual SelectionMiss DeleteSecrets(int64_t application_id,
                                             const SecretSelection& selection) = 0;
 };
 

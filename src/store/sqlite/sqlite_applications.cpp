@@ -2,6 +2,8 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <set>
+
 namespace coffer::store::sqlite {
 
 namespace {
@@ -56,6 +58,12 @@ std::optional<Application> SqliteStore::FindApplicationByShortName(int64_t accou
   });
 }
 
+bool SqliteStore::ApplicationExists(int64_t id) {
+  return Read([&](Connection& c) {
+    return StatementUse(c, "SELECT 1 FROM applications WHERE id = ?").Bind(1, id).Step();
+  });
+}
+
 std::vector<Application> SqliteStore::ListApplications(int64_t account_id) {
   return Read([&](Connection& c) {
     StatementUse query(c,
@@ -68,29 +76,69 @@ std::vector<Application> SqliteStore::ListApplications(int64_t account_id) {
   });
 }
 
-void SqliteStore::UpdateApplication(const Application& application) {
-  Write([&](Connection& c) {
-    StatementUse(c,
-                 "UPDATE applications SET short_name = ?, secure_record_storage = ?, modified = ? "
-                 "WHERE id = ? AND account_id = ?")
-        .Bind(1, application.short_name)
-        .Bind(2, int64_t{application.secure_record_storage ? 1 : 0})
-        .Bind(3, application.modified)
-        .Bind(4, application.id)
-        .Bind(5, application.account_id)
-        .Run();
+std::optional<Application> SqliteStore::UpdateApplication(int64_t account_id, int64_t id,
+                                                          const ApplicationChanges& changes) {
+  return Write([&](Connection& c) -> std::optional<Application> {
+    // NULL keeps a field as it is in the row, which may have changed since the caller read it.
+    StatementUse update(c,
+                        "UPDATE applications SET short_name = coalesce(?1, short_name), "
+                        "secure_record_storage = coalesce(?2, secure_record_storage), "
+                        "modified = ?3 WHERE id = ?4 AND account_id = ?5 "
+                        "RETURNING id, account_id, short_name, secure_record_storage, modified");
+    if (changes.short_name) {
+      update.Bind(1, *changes.short_name);
+    } else {
+      update.BindNull(1);
+    }
+    if (changes.secure_record_storage) {
+      update.Bind(2, int64_t{*changes.secure_record_storage ? 1 : 0});
+    } else {
+      update.BindNull(2);
+    }
+    update.Bind(3, changes.modified).Bind(4, id).Bind(5, account_id);
+    if (!update.Step()) return std::nullopt;
+    Application application = ApplicationFromRow(update);
+    while (update.Step()) {
+    }
+    return application;
   });
 }
 
-void SqliteStore::DeleteApplications(int64_t account_id, const std::vector<int64_t>& ids) {
-  Write([&](Connection& c) {
-    for (const int64_t id : ids) {
+SelectionMiss SqliteStore::DeleteApplications(int64_t account_id,
+                                              const ApplicationSelection& selection) {
+  return Write([&](Connection& c) {
+    std::set<int64_t> doomed;
+    if (selection.all) {
+      StatementUse all(c, "SELECT id FROM applications WHERE account_id = ?");
+      all.Bind(1, account_id);
+      while (all.Step()) doomed.insert(all.Int(0));
+    }
+    for (const int64_t id : selection.ids) {
+      StatementUse query(c, "SELECT 1 FROM applications WHERE id = ? AND account_id = ?");
+      if (!query.Bind(1, id).Bind(2, account_id).Step()) return SelectionMiss::kId;
+      doomed.insert(id);
+    }
+    for (const auto& short_name : selection.short_names) {
+      StatementUse query(c, "SELECT id FROM applications WHERE account_id = ? AND short_name = ?");
+      if (!query.Bind(1, account_id).Bind(2, short_name).Step()) return SelectionMiss::kName;
+      doomed.insert(query.Int(0));
+    }
+    for (const int64_t id : doomed) {
+      // Key-value items, data keys and secrets go with it (ON DELETE CASCADE).
       StatementUse(c, "DELETE FROM applications WHERE id = ? AND account_id = ?")
           .Bind(1, id)
           .Bind(2, account_id)
           .Run();
     }
+    return SelectionMiss::kNone;
   });
+}
+
+void SqliteStore::RequireApplication(Connection& c, int64_t application_id) {
+  StatementUse query(c, "SELECT 1 FROM applications WHERE id = ?");
+  if (!query.Bind(1, application_id).Step()) {
+    throw ApplicationGone("application " + std::to_string(application_id) + " no longer exists");
+  }
 }
 
 }  // namespace coffer::store::sqlite

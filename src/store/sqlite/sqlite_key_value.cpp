@@ -18,7 +18,7 @@ std::string PrefixUpperBound(std::string_view prefix) {
 }  // namespace
 
 void SqliteStore::PutKvItem(int64_t application_id, const KvItem& item) {
-  Write([&](Connection& c) {
+  WriteOwnedBy(application_id, [&](Connection& c) {
     StatementUse(c,
                  "INSERT INTO kv_items (application_id, key, value, expires_at) "
                  "VALUES (?, ?, ?, ?) ON CONFLICT (application_id, key) DO UPDATE SET "
@@ -44,7 +44,7 @@ std::optional<KvItem> SqliteStore::GetKvItem(int64_t application_id, std::string
 }
 
 bool SqliteStore::DeleteKvItem(int64_t application_id, std::string_view key, int64_t now) {
-  return Write([&](Connection& c) {
+  return WriteOwnedBy(application_id, [&](Connection& c) {
     StatementUse query(c,
                        "DELETE FROM kv_items WHERE application_id = ? AND key = ? "
                        "RETURNING expires_at > ?");

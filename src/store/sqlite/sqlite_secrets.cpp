@@ -73,7 +73,7 @@ std::optional<std::string> SqliteStore::GetDataKey(int64_t application_id) {
 }
 
 std::string SqliteStore::EnsureDataKey(int64_t application_id, const std::string& wrapped) {
-  return Write([&](Connection& c) {
+  return WriteOwnedBy(application_id, [&](Connection& c) {
     StatementUse(c,
                  "INSERT INTO data_keys (application_id, wrapped_key) VALUES (?, ?) "
                  "ON CONFLICT (application_id) DO NOTHING")
@@ -116,7 +116,7 @@ void SqliteStore::ReplaceDataKeys(const std::vector<std::pair<int64_t, std::stri
 
 SecretRecord SqliteStore::AddSecret(int64_t application_id, const std::string& name, int64_t now,
                                     const std::function<SealedSecretFields(int64_t)>& seal) {
-  return Write([&](Connection& c) {
+  return WriteOwnedBy(application_id, [&](Connection& c) {
     // The id comes first so the sealed fields can be bound to it.
     StatementUse(c,
                  "INSERT INTO secrets (application_id, name, sealed_value, created, modified) "
@@ -172,7 +172,7 @@ SecretPage SqliteStore::ListSecrets(int64_t application_id, std::string_view nam
 bool SqliteStore::ReviseSecret(
     int64_t application_id, const SecretLookup& which,
     const std::function<std::optional<SecretRecord>(const SecretRecord&)>& revise) {
-  return Write([&](Connection& c) {
+  return WriteOwnedBy(application_id, [&](Connection& c) {
     const auto current = SelectSecret(c, application_id, which);
     if (!current) return false;
     const auto revised = revise(*current);
@@ -187,9 +187,9 @@ bool SqliteStore::ReviseSecret(
   });
 }
 
-SecretSelectionMiss SqliteStore::DeleteSecrets(int64_t application_id,
+SelectionMiss SqliteStore::DeleteSecrets(int64_t application_id,
                                                const SecretSelection& selection) {
-  return Write([&](Connection& c) {
+  return WriteOwnedBy(application_id, [&](Connection& c) {
     std::set<int64_t> doomed;
     if (selection.all) {
       StatementUse query(c, "SELECT id FROM secrets WHERE application_id = ?");
@@ -197,12 +197,12 @@ SecretSelectionMiss SqliteStore::DeleteSecrets(int64_t application_id,
       while (query.Step()) doomed.insert(query.Int(0));
     }
     for (const int64_t id : selection.ids) {
-      if (!SelectSecret(c, application_id, {id, ""})) return SecretSelectionMiss::kId;
+      if (!SelectSecret(c, application_id, {id, ""})) return SelectionMiss::kId;
       doomed.insert(id);
     }
     for (const auto& name : selection.names) {
       const auto secret = SelectSecret(c, application_id, {std::nullopt, name});
-      if (!secret) return SecretSelectionMiss::kName;
+      if (!secret) return SelectionMiss::kName;
       doomed.insert(secret->id);
     }
     for (const int64_t id : doomed) {
@@ -211,7 +211,7 @@ SecretSelectionMiss SqliteStore::DeleteSecrets(int64_t application_id,
           .Bind(2, application_id)
           .Run();
     }
-    return SecretSelectionMiss::kNone;
+    return SelectionMiss::kNone;
   });
 }
 

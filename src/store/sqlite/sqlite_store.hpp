@@ -52,8 +52,11 @@ class SqliteStore final : public Store {
   std::optional<Application> FindApplicationByShortName(int64_t account_id,
                                                         std::string_view short_name) override;
   std::vector<Application> ListApplications(int64_t account_id) override;
-  void UpdateApplication(const Application& application) override;
-  void DeleteApplications(int64_t account_id, const std::vector<int64_t>& ids) override;
+  bool ApplicationExists(int64_t id) override;
+  std::optional<Application> UpdateApplication(int64_t account_id, int64_t id,
+                                               const ApplicationChanges& changes) override;
+  SelectionMiss DeleteApplications(int64_t account_id,
+                                   const ApplicationSelection& selection) override;
 
   void PutKvItem(int64_t application_id, const KvItem& item) override;
   std::optional<KvItem> GetKvItem(int64_t application_id, std::string_view key,
@@ -80,7 +83,7 @@ class SqliteStore final : public Store {
   bool ReviseSecret(
       int64_t application_id, const SecretLookup& which,
       const std::function<std::optional<SecretRecord>(const SecretRecord&)>& revise) override;
-  SecretSelectionMiss DeleteSecrets(int64_t application_id,
+  SelectionMiss DeleteSecrets(int64_t application_id,
                                     const SecretSelection& selection) override;
 
   // Group-commit statistics: batches committed and writes they held.
@@ -113,6 +116,17 @@ class SqliteStore final : public Store {
   auto Write(F&& write) {
     return write_queue_->Submit(std::forward<F>(write));
   }
+
+  // Write() of data an application owns: throws ApplicationGone, changing nothing, when the
+  // application no longer exists inside the write's transaction.
+  template <typename F>
+  auto WriteOwnedBy(int64_t application_id, F&& write) {
+    return Write([application_id, &write](Connection& c) {
+      RequireApplication(c, application_id);
+      return write(c);
+    });
+  }
+  static void RequireApplication(Connection& c, int64_t application_id);
 
   SqliteOptions options_;
   std::unique_ptr<Connection> writer_;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store_fixture.hpp"
@@ -97,11 +99,12 @@ TEST_F(SqliteApplicationsTest, MaxPerAccountIsEnforcedPerAccount) {
 }
 
 TEST_F(SqliteApplicationsTest, UpdateWritesNameFlagAndModified) {
-  Application app = Create("before");
-  app.short_name = "after";
-  app.secure_record_storage = true;
-  app.modified = 2000;
-  store_->UpdateApplication(app);
+  const Application app = Create("before");
+  const auto updated = store_->UpdateApplication(dev_.id, app.id, {"after", true, 2000});
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->short_name, "after");
+  EXPECT_TRUE(updated->secure_record_storage);
+  EXPECT_EQ(updated->modified, 2000);
   const auto found = store_->FindApplication(dev_.id, app.id);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->short_name, "after");
@@ -110,46 +113,50 @@ TEST_F(SqliteApplicationsTest, UpdateWritesNameFlagAndModified) {
   EXPECT_EQ(store_->FindApplicationByShortName(dev_.id, "before"), std::nullopt);
 }
 
+TEST_F(SqliteApplicationsTest, UpdateKeepsAbsentFieldsAsTheyAreInTheRow) {
+  const Application app = Create("name");
+  store_->UpdateApplication(dev_.id, app.id, {std::nullopt, true, 2000});
+  const auto renamed = store_->UpdateApplication(dev_.id, app.id, {"renamed", std::nullopt, 3000});
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ(renamed->short_name, "renamed");
+  EXPECT_TRUE(renamed->secure_record_storage) << "the flag set by the earlier update stays";
+  EXPECT_EQ(renamed->modified, 3000);
+}
+
 TEST_F(SqliteApplicationsTest, UpdateToItsOwnNameIsFine) {
-  Application app = Create("same");
-  app.modified = 3000;
-  EXPECT_NO_THROW(store_->UpdateApplication(app));
+  const Application app = Create("same");
+  EXPECT_NO_THROW(store_->UpdateApplication(dev_.id, app.id, {"same", std::nullopt, 3000}));
   EXPECT_EQ(store_->FindApplication(dev_.id, app.id)->modified, 3000);
 }
 
 TEST_F(SqliteApplicationsTest, UpdateToATakenNameConflictsAndChangesNothing) {
   Create("taken");
-  Application app = Create("mine");
+  const Application app = Create("mine");
   Create("free-elsewhere", other_.id);
-  app.short_name = "taken";
-  app.secure_record_storage = true;
-  app.modified = 5000;
-  EXPECT_THROW(store_->UpdateApplication(app), Conflict);
+  EXPECT_THROW(store_->UpdateApplication(dev_.id, app.id, {"taken", true, 5000}), Conflict);
   const auto found = store_->FindApplication(dev_.id, app.id);
   EXPECT_EQ(found->short_name, "mine");
   EXPECT_FALSE(found->secure_record_storage);
   EXPECT_EQ(found->modified, 1000);
   // A name used only by another account is free here.
-  app.short_name = "free-elsewhere";
-  EXPECT_NO_THROW(store_->UpdateApplication(app));
+  EXPECT_NO_THROW(store_->UpdateApplication(dev_.id, app.id, {"free-elsewhere", std::nullopt, 6000}));
 }
 
-TEST_F(SqliteApplicationsTest, UpdateCannotTouchAnotherAccountsApplication) {
+TEST_F(SqliteApplicationsTest, UpdateOfAMissingOrForeignApplicationFindsNothing) {
   const Application theirs = Create("theirs", other_.id);
-  Application forged = theirs;
-  forged.account_id = dev_.id;
-  forged.short_name = "hijacked";
-  store_->UpdateApplication(forged);
+  EXPECT_EQ(store_->UpdateApplication(dev_.id, theirs.id, {"hijacked", true, 2000}), std::nullopt);
   EXPECT_EQ(store_->FindApplication(other_.id, theirs.id)->short_name, "theirs");
+  EXPECT_EQ(store_->UpdateApplication(dev_.id, theirs.id + 100, {"x", std::nullopt, 2000}),
+            std::nullopt);
 }
 
 TEST_F(SqliteApplicationsTest, IdsAreNeverReused) {
   const Application a = Create("a1");
   const Application b = Create("b1");
-  store_->DeleteApplications(dev_.id, {b.id});
+  store_->DeleteApplications(dev_.id, {false, {b.id}, {}});
   const Application c = Create("c1");
   EXPECT_GT(c.id, b.id);
-  store_->DeleteApplications(dev_.id, {a.id, c.id});
+  store_->DeleteApplications(dev_.id, {false, {a.id, c.id}, {}});
   Reopen();
   const Application d = Create("d1");
   EXPECT_GT(d.id, c.id);
@@ -157,29 +164,64 @@ TEST_F(SqliteApplicationsTest, IdsAreNeverReused) {
   EXPECT_GT(e.id, d.id);
 }
 
-TEST_F(SqliteApplicationsTest, DeleteSeveralAtOnce) {
+TEST_F(SqliteApplicationsTest, DeleteIsTheUnionOfIdsAndNames) {
   const Application a = Create("a1");
   const Application b = Create("b1");
-  const Application c = Create("c1");
-  store_->DeleteApplications(dev_.id, {a.id, c.id});
+  Create("c1");
+  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {a.id}, {"a1", "c1"}}), SelectionMiss::kNone);
   EXPECT_EQ(Names(dev_.id), (std::vector<std::string>{"b1"}));
   EXPECT_TRUE(store_->FindApplication(dev_.id, b.id));
 }
 
-TEST_F(SqliteApplicationsTest, DeleteIsScopedByAccount) {
-  const Application mine = Create("mine");
-  const Application theirs = Create("theirs", other_.id);
-  store_->DeleteApplications(dev_.id, {mine.id, theirs.id});
-  EXPECT_EQ(store_->FindApplication(dev_.id, mine.id), std::nullopt);
-  ASSERT_TRUE(store_->FindApplication(other_.id, theirs.id));
+TEST_F(SqliteApplicationsTest, DeleteAllIsScopedByAccount) {
+  Create("a1");
+  Create("b1");
+  Create("theirs", other_.id);
+  EXPECT_EQ(store_->DeleteApplications(dev_.id, {true, {}, {}}), SelectionMiss::kNone);
+  EXPECT_TRUE(Names(dev_.id).empty());
   EXPECT_EQ(Names(other_.id), (std::vector<std::string>{"theirs"}));
 }
 
-TEST_F(SqliteApplicationsTest, DeleteOfNothingOrUnknownIdsIsHarmless) {
-  Create("keep");
-  EXPECT_NO_THROW(store_->DeleteApplications(dev_.id, {}));
-  EXPECT_NO_THROW(store_->DeleteApplications(dev_.id, {987654}));
-  EXPECT_EQ(Names(dev_.id), (std::vector<std::string>{"keep"}));
+TEST_F(SqliteApplicationsTest, DeleteIsAllOrNothingAndScopedByAccount) {
+  const Application mine = Create("mine");
+  const Application theirs = Create("theirs", other_.id);
+  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {mine.id, theirs.id}, {}}), SelectionMiss::kId);
+  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {mine.id}, {"theirs"}}), SelectionMiss::kName);
+  EXPECT_EQ(store_->DeleteApplications(dev_.id, {true, {987654}, {}}), SelectionMiss::kId);
+  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {}, {""}}), SelectionMiss::kName);
+  EXPECT_EQ(Names(dev_.id), (std::vector<std::string>{"mine"}));
+  EXPECT_EQ(Names(other_.id), (std::vector<std::string>{"theirs"}));
+}
+
+TEST_F(SqliteApplicationsTest, ConcurrentDeletesOfOneApplicationSucceedOnce) {
+  const Application app = Create("once");
+  std::atomic<int> deleted = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      if (store_->DeleteApplications(dev_.id, {false, {app.id}, {}}) == SelectionMiss::kNone) ++deleted;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(deleted.load(), 1);
+}
+
+TEST_F(SqliteApplicationsTest, WritesToADeletedApplicationAreRefused) {
+  const Application app = Create("gone");
+  EXPECT_TRUE(store_->ApplicationExists(app.id));
+  store_->DeleteApplications(dev_.id, {false, {app.id}, {}});
+  EXPECT_FALSE(store_->ApplicationExists(app.id));
+  EXPECT_THROW(store_->PutKvItem(app.id, {"k", "v", 5000}), ApplicationGone);
+  EXPECT_THROW(store_->DeleteKvItem(app.id, "k", 1000), ApplicationGone);
+  EXPECT_THROW(store_->EnsureDataKey(app.id, "wrapped"), ApplicationGone);
+  EXPECT_THROW(store_->AddSecret(app.id, "s", 1000,
+                                 [](int64_t) { return SealedSecretFields{"sealed", std::nullopt}; }),
+               ApplicationGone);
+  EXPECT_THROW(store_->ReviseSecret(app.id, {1, ""},
+                                    [](const SecretRecord&) { return std::optional<SecretRecord>(); }),
+               ApplicationGone);
+  EXPECT_THROW(store_->DeleteSecrets(app.id, {true, {}, {}}), ApplicationGone);
+  EXPECT_EQ(store_->GetKvItem(app.id, "k", 1000), std::nullopt);
 }
 
 }  // namespace

@@ -161,7 +161,7 @@ TEST_F(SqliteKeyValueTest, DeletingTheApplicationDeletesItsItems) {
   Put("k", "v");
   Put("k", "v", kNow + 100, other_app_);
   const int64_t account = store_->FindAccountByName("dev")->id;
-  store_->DeleteApplications(account, {app_});
+  store_->DeleteApplications(account, {false, {app_}, {}});
   EXPECT_EQ(store_->GetKvItem(app_, "k", kNow), std::nullopt);
   EXPECT_TRUE(store_->GetKvItem(other_app_, "k", kNow));
   // Only the other application's item is left for the sweeper.

@@ -159,7 +159,7 @@ TEST_F(SqliteSecretsTest, DeleteIsTheUnionOfIdsAndNames) {
   Add("b");
   Add("c");
   const int64_t foreign = Add("a", other_app_);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a}, {"a", "b"}}), SecretSelectionMiss::kNone);
+  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a}, {"a", "b"}}), SelectionMiss::kNone);
   EXPECT_EQ(Names(), std::vector<std::string>{"c"});
   EXPECT_TRUE(store_->FindSecretById(other_app_, foreign)) << "same name, other application";
 }
@@ -167,9 +167,9 @@ TEST_F(SqliteSecretsTest, DeleteIsTheUnionOfIdsAndNames) {
 TEST_F(SqliteSecretsTest, DeleteIsAllOrNothing) {
   const int64_t a = Add("a");
   const int64_t foreign = Add("f", other_app_);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a, foreign}, {}}), SecretSelectionMiss::kId);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a}, {"a", "missing"}}), SecretSelectionMiss::kName);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {true, {a + 100}, {}}), SecretSelectionMiss::kId)
+  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a, foreign}, {}}), SelectionMiss::kId);
+  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a}, {"a", "missing"}}), SelectionMiss::kName);
+  EXPECT_EQ(store_->DeleteSecrets(app_, {true, {a + 100}, {}}), SelectionMiss::kId)
       << "'all' does not excuse a listed id that is not there";
   EXPECT_EQ(Names(), std::vector<std::string>{"a"});
   EXPECT_EQ(Names(other_app_), std::vector<std::string>{"f"});
@@ -179,7 +179,7 @@ TEST_F(SqliteSecretsTest, DeleteAllLeavesOtherApplications) {
   Add("a");
   Add("b");
   Add("c", other_app_);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {true, {}, {}}), SecretSelectionMiss::kNone);
+  EXPECT_EQ(store_->DeleteSecrets(app_, {true, {}, {}}), SelectionMiss::kNone);
   EXPECT_TRUE(Names().empty());
   EXPECT_EQ(Names(other_app_), std::vector<std::string>{"c"});
 }
@@ -190,7 +190,7 @@ TEST_F(SqliteSecretsTest, ConcurrentDeletesOfOneSecretSucceedOnce) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
-      if (store_->DeleteSecrets(app_, {false, {id}, {}}) == SecretSelectionMiss::kNone) ++deleted;
+      if (store_->DeleteSecrets(app_, {false, {id}, {}}) == SelectionMiss::kNone) ++deleted;
     });
   }
   for (auto& thread : threads) thread.join();
@@ -213,7 +213,7 @@ TEST_F(SqliteSecretsTest, DataKeysAndMeta) {
 TEST_F(SqliteSecretsTest, DeletingTheApplicationDeletesItsSecretsAndDataKey) {
   const int64_t id = Add("a");
   store_->EnsureDataKey(app_, "k1");
-  store_->DeleteApplications(account_.id, {app_});
+  store_->DeleteApplications(account_.id, {false, {app_}, {}});
   EXPECT_EQ(store_->FindSecretById(app_, id), std::nullopt);
   EXPECT_EQ(store_->GetDataKey(app_), std::nullopt);
 }

@@ -69,7 +69,7 @@ TEST_F(SqliteStoreTest, SecondStoreSeesTheFirstStoresWrites) {
   ASSERT_TRUE(store_->DeleteServiceKey("dev-key"));
   EXPECT_EQ(other->FindServiceKey("dev-key"), std::nullopt);
 
-  store_->DeleteApplications(account.id, {app.id});
+  store_->DeleteApplications(account.id, {false, {app.id}, {}});
   EXPECT_TRUE(other->ListApplications(account.id).empty());
 }
 
