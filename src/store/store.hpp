@@ -27,6 +27,9 @@ struct ServiceKey {
   std::string description;
   bool enabled = true;
   int64_t created = 0;
+  // The owning account's name, read with the key (accounts are never renamed or deleted);
+  // ignored by AddServiceKey.
+  std::string account_name;
 };
 
 struct Application {

@@ -28,9 +28,10 @@ Account AccountFromRow(const StatementUse& row) {
   return Account{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
 }
 
+// A row of service_keys `k` joined with its account `a`, columns in the order of the struct.
 ServiceKey KeyFromRow(const StatementUse& row) {
-  return ServiceKey{row.Text(0), row.Int(1), row.Text(2), SplitRoles(row.Text(3)),
-                    row.Text(4), row.Int(5) != 0, row.Int(6)};
+  return ServiceKey{row.Text(0), row.Int(1),      row.Text(2), SplitRoles(row.Text(3)),
+                    row.Text(4), row.Int(5) != 0, row.Int(6),  row.Text(7)};
 }
 
 void InsertKey(Connection& c, const ServiceKey& key) {
@@ -121,8 +122,9 @@ void SqliteStore::AddServiceKey(const ServiceKey& key) {
 std::optional<ServiceKey> SqliteStore::FindServiceKey(std::string_view key_id) {
   return Read([&](Connection& c) -> std::optional<ServiceKey> {
     StatementUse query(c,
-                       "SELECT key_id, account_id, public_key_pem, roles, description, enabled, "
-                       "created FROM service_keys WHERE key_id = ?");
+                       "SELECT k.key_id, k.account_id, k.public_key_pem, k.roles, k.description, "
+                       "k.enabled, k.created, a.name FROM service_keys k "
+                       "JOIN accounts a ON a.id = k.account_id WHERE k.key_id = ?");
     query.Bind(1, key_id);
     if (!query.Step()) return std::nullopt;
     return KeyFromRow(query);
@@ -132,8 +134,10 @@ std::optional<ServiceKey> SqliteStore::FindServiceKey(std::string_view key_id) {
 std::vector<ServiceKey> SqliteStore::ListServiceKeys(int64_t account_id) {
   return Read([&](Connection& c) {
     StatementUse query(c,
-                       "SELECT key_id, account_id, public_key_pem, roles, description, enabled, "
-                       "created FROM service_keys WHERE account_id = ? ORDER BY created, key_id");
+                       "SELECT k.key_id, k.account_id, k.public_key_pem, k.roles, k.description, "
+                       "k.enabled, k.created, a.name FROM service_keys k "
+                       "JOIN accounts a ON a.id = k.account_id "
+                       "WHERE k.account_id = ? ORDER BY k.created, k.key_id");
     query.Bind(1, account_id);
     std::vector<ServiceKey> keys;
     while (query.Step()) keys.push_back(KeyFromRow(query));

@@ -32,6 +32,7 @@ TEST_F(SqliteStoreTest, CreateAccountStoresAccountAndFirstKey) {
   EXPECT_EQ(key->description, "key k1");
   EXPECT_TRUE(key->enabled);
   EXPECT_EQ(key->created, first.created);
+  EXPECT_EQ(key->account_name, "dev") << "the key is read with its account's name";
 }
 
 TEST_F(SqliteStoreTest, AccountIdsIncrease) {
@@ -93,6 +94,8 @@ TEST_F(SqliteStoreTest, AddServiceKeyWithExistingIdConflicts) {
   EXPECT_THROW(store_->AddServiceKey(Key("dev-key", dev.id)), Conflict);
   EXPECT_THROW(store_->AddServiceKey(Key("dev-key", other.id)), Conflict);
   EXPECT_EQ(store_->FindServiceKey("dev-key")->account_id, dev.id);
+  EXPECT_EQ(store_->FindServiceKey("dev-key")->account_name, "dev");
+  EXPECT_EQ(store_->ListServiceKeys(other.id).at(0).account_name, "other");
 }
 
 TEST_F(SqliteStoreTest, RolesRoundTrip) {
