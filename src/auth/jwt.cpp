@@ -96,6 +96,9 @@ JwtToken ParseJwt(std::string_view token) {
   if (alg == nullptr || !alg->is_string() || alg->as_string() != "RS256") {
     throw ApiError(ErrorCode::kAuthorizationFailed);
   }
+  // A `crit` header demands extensions (e.g. b64=false, which changes what is signed) that
+  // Coffer does not implement, so such a token cannot be verified (RFC 7515 section 4.1.11).
+  if (header.contains("crit")) throw ApiError(ErrorCode::kAuthorizationFailed);
   const json::value* kid = header.if_contains("kid");
   if (kid == nullptr || !kid->is_string()) BadFormat();
 

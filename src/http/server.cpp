@@ -59,10 +59,22 @@ void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbac
   });
   Accept();
   std::vector<std::thread> threads;
-  for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
-  ioc_.run();  // returns once draining has left no work
+  for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { RunIo(); });
+  RunIo();  // returns once draining has left no work
   for (auto& thread : threads) thread.join();
   workers_.join();
+}
+
+void Server::RunIo() {
+  while (true) {
+    try {
+      ioc_.run();
+      return;
+    } catch (const std::exception& e) {
+      // The connection whose handler threw is dropped with it; the others go on.
+      spdlog::error("connection handler failed: {}", e.what());
+    }
+  }
 }
 
 void Server::Stop() {

@@ -49,6 +49,8 @@ class Server {
   bool stopping() const { return stopping_; }
 
  private:
+  // Runs the I/O loop until it has no work left, surviving a handler that throws.
+  void RunIo();
   void Accept();
   void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   void BeginDrain();

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "common/secure_string.hpp"
+#include "http/request_parser.hpp"
 #include "http/server.hpp"
 
 namespace coffer::http {
@@ -38,7 +39,11 @@ class Session final : public SessionBase {
  public:
   template <typename... StreamArgs>
   Session(Server& server, StreamArgs&&... stream_args)
-      : server_(server), stream_(std::forward<StreamArgs>(stream_args)...) {}
+      : server_(server), stream_(std::forward<StreamArgs>(stream_args)...) {
+    // Bounds what one request can make the server buffer: its header, one chunk-size line with
+    // extensions, or its trailers must fit (the body itself streams into the parser).
+    buffer_.max_size(Options().max_header_bytes + kReadAhead);
+  }
 
   ~Session() override { server_.Unregister(this); }
 
@@ -89,6 +94,7 @@ class Session final : public SessionBase {
   // The whole request, headers and body, must arrive within the read timeout.
   void ReadHeader() {
     parser_.emplace();
+    head_ = false;
     parser_->header_limit(static_cast<std::uint32_t>(Options().max_header_bytes));
     parser_->body_limit(Options().max_body_bytes);
     Tcp().expires_after(Options().read_timeout);
@@ -103,7 +109,9 @@ class Session final : public SessionBase {
     if (ec == bhttp::error::body_limit) return Refuse(413);  // Content-Length over the limit
     if (ec) return IsDisconnect(ec) ? Close() : Refuse(400);
     const auto& request = parser_->get();
+    head_ = request.method() == bhttp::verb::head;
     if (request.target().size() > Options().max_target_bytes) return Refuse(414);
+    if (const auto status = FramingRefusal(request.base())) return Refuse(*status);
     const auto expect = request[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
       auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
@@ -123,6 +131,8 @@ class Session final : public SessionBase {
 
   void OnBody(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) return Refuse(413);
+    if (ec == bhttp::error::header_limit) return Refuse(431);  // a trailer field too long
+    if (ec == bhttp::error::buffer_overflow) return Refuse(431);  // chunk line or trailers
     if (ec) return IsDisconnect(ec) ? Close() : Refuse(400);
     Dispatch();
   }
@@ -132,7 +142,7 @@ class Session final : public SessionBase {
     auto& message = parser_->get();
     common::HttpRequest request;
     request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    request.target = OriginForm(message.target());
     request.content_type = std::string(message[bhttp::field::content_type]);
     if (const auto it = message.find(bhttp::field::authorization); it != message.end()) {
       request.authorization = std::string(it->value());
@@ -168,14 +178,21 @@ class Session final : public SessionBase {
     message->keep_alive(keep_alive && !closing_ && !server_.stopping());
     message->prepare_payload();
     Tcp().expires_after(Options().read_timeout);
-    bhttp::async_write(stream_, *message,
-                       [self = Self(), message](beast::error_code ec, std::size_t) {
-                         // The body may hold a secret value (GetSecretValue).
-                         auto& body = message->body();
-                         common::WipeBytes(body.data(), body.size());
-                         if (ec || !message->keep_alive()) return self->Close();
-                         self->WaitForRequest();
-                       });
+    const auto written = [self = Self(), message](beast::error_code ec, std::size_t) {
+      // The body may hold a secret value (GetSecretValue).
+      auto& body = message->body();
+      common::WipeBytes(body.data(), body.size());
+      if (ec || !message->keep_alive()) return self->Close();
+      self->WaitForRequest();
+    };
+    if (!head_) return bhttp::async_write(stream_, *message, written);
+    // A response to HEAD carries the header only (RFC 9110 section 9.3.2), or the client
+    // would read the body as the start of the next response.
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*message);
+    bhttp::async_write_header(stream_, *serializer,
+                              [written, serializer](beast::error_code ec, std::size_t n) {
+                                written(ec, n);
+                              });
   }
 
   void Close() {
@@ -216,6 +233,8 @@ class Session final : public SessionBase {
   }
 
   static constexpr std::chrono::seconds kLingerTime{2};
+  // Bytes the read buffer may hold beyond a maximal header (the start of a pipelined request).
+  static constexpr std::size_t kReadAhead = 64 * 1024;
 
   static bool IsDisconnect(beast::error_code ec) {
     return ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
@@ -226,7 +245,8 @@ class Session final : public SessionBase {
   Server& server_;
   Stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> parser_;
+  bool head_ = false;  // the request being answered is a HEAD
   bool idle_ = false;
   bool closing_ = false;
   bool closed_ = false;

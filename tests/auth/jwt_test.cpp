@@ -103,6 +103,17 @@ TEST(ParseJwtTest, StepThreeAlgMustBeRs256) {
   }
 }
 
+TEST(ParseJwtTest, StepThreeCritHeaderIsRefused) {
+  // No JWS extension is implemented, so any `crit` (even an empty list, which RFC 7515 forbids)
+  // makes the token unverifiable.
+  for (const std::string header : {R"({"alg":"RS256","kid":"k1","crit":["exp"]})",
+                                   R"({"alg":"RS256","kid":"k1","crit":["b64"],"b64":false})",
+                                   R"({"alg":"RS256","kid":"k1","crit":[]})",
+                                   R"({"alg":"RS256","kid":"k1","crit":null})"}) {
+    EXPECT_EQ(CodeOf(UnsignedToken(header, kClaims)), kAuthFailed) << header;
+  }
+}
+
 TEST(ParseJwtTest, StepOrderFormatBeforeAlgBeforeClaims) {
   // A broken payload is reported (447) even when alg is also wrong.
   EXPECT_EQ(CodeOf(UnsignedToken(R"({"alg":"none","kid":"k1"})", "[]")), kBadFormat);
