@@ -11,11 +11,21 @@ store::KvItem KeyValue::Set(int64_t application_id, std::string key, std::string
   return item;
 }
 
-std::optional<store::KvItem> KeyValue::Get(int64_t application_id, const std::string& key) const {
-  auto item = store_.GetKvItem(application_id, key, clock_.NowSeconds());
-  if (!item && !store_.ApplicationExists(application_id)) {
+namespace {
+
+// Nothing found may mean the application was deleted after the caller resolved it; then the
+// answer must be the application's 116/558, not an empty result.
+void RequireApplicationAfterEmptyRead(store::Store& store, int64_t application_id) {
+  if (!store.ApplicationExists(application_id)) {
     throw store::ApplicationGone("application deleted while being read");
   }
+}
+
+}  // namespace
+
+std::optional<store::KvItem> KeyValue::Get(int64_t application_id, const std::string& key) const {
+  auto item = store_.GetKvItem(application_id, key, clock_.NowSeconds());
+  if (!item) RequireApplicationAfterEmptyRead(store_, application_id);
   return item;
 }
 
@@ -25,7 +35,9 @@ bool KeyValue::Delete(int64_t application_id, const std::string& key) {
 
 std::vector<store::KvItem> KeyValue::List(int64_t application_id, const std::string& prefix,
                                           int64_t offset, int64_t count, bool with_values) const {
-  return store_.ListKvItems(application_id, prefix, clock_.NowSeconds(), offset, count, with_values);
+  auto items = store_.ListKvItems(application_id, prefix, clock_.NowSeconds(), offset, count, with_values);
+  if (items.empty()) RequireApplicationAfterEmptyRead(store_, application_id);
+  return items;
 }
 
 ExpirySweeper::ExpirySweeper(store::Store& store, const common::Clock& clock, int64_t batch_size)

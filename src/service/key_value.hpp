@@ -27,7 +27,8 @@ class KeyValue {
   std::optional<store::KvItem> Get(int64_t application_id, const std::string& key) const;
   // True when a live item was removed (an expired leftover is removed too, but counts as none).
   bool Delete(int64_t application_id, const std::string& key);
-  // Live items whose key starts with `prefix`, by key bytes, paged.
+  // Live items whose key starts with `prefix`, by key bytes, paged. Throws
+  // store::ApplicationGone, like Get, when the page is empty because the application is gone.
   std::vector<store::KvItem> List(int64_t application_id, const std::string& prefix,
                                   int64_t offset, int64_t count, bool with_values) const;
 

@@ -77,7 +77,13 @@ SecretListPage Secrets::List(int64_t account_id, int64_t application_id,
                              const std::string& name_part, int64_t offset, int64_t count) const {
   const store::SecretPage page = store_.ListSecrets(application_id, name_part, offset, count);
   SecretListPage result{{}, page.total_count};
-  if (page.items.empty()) return result;
+  if (page.items.empty()) {
+    // Nothing listed may mean the application was deleted after the caller resolved it.
+    if (!store_.ApplicationExists(application_id)) {
+      throw store::ApplicationGone("application deleted while being read");
+    }
+    return result;
+  }
   const SecureString data_key = DataKey(application_id, false);
   for (const auto& record : page.items) result.items.push_back(Describe(account_id, data_key, record));
   return result;

@@ -50,6 +50,7 @@ class Secrets {
   // AddSecret: 493 when the name is taken. `description` is already cut to its limit.
   int64_t Add(int64_t account_id, int64_t application_id, const std::string& name,
               const common::SecureString& value, const std::optional<std::string>& description);
+  // GetSecrets; store::ApplicationGone when the page is empty because the application is gone.
   SecretListPage List(int64_t account_id, int64_t application_id, const std::string& name_part,
                       int64_t offset, int64_t count) const;
   // GetSecretValue: 496 on the parameter that named a missing secret.

@@ -99,5 +99,17 @@ TEST_F(KeyValueTest, SweeperDeletesExpiredItemsInBatches) {
   EXPECT_EQ(Keys(""), std::vector<std::string>{"live"});
 }
 
+TEST_F(KeyValueTest, ReadsOfADeletedApplicationSayItIsGone) {
+  key_value_.Set(other_app_, "k", "v", now() + 60);
+  store_.DeleteApplications(1, {false, {other_app_}, {}});
+  EXPECT_THROW(key_value_.Get(other_app_, "k"), store::ApplicationGone);
+  EXPECT_THROW(key_value_.List(other_app_, "", 0, 10, true), store::ApplicationGone);
+  EXPECT_THROW(key_value_.Delete(other_app_, "k"), store::ApplicationGone);
+  EXPECT_THROW(key_value_.Set(other_app_, "k", "v", now() + 60), store::ApplicationGone);
+  // An existing application with nothing in it is simply empty.
+  EXPECT_EQ(key_value_.Get(app_, "k"), std::nullopt);
+  EXPECT_TRUE(key_value_.List(app_, "", 0, 10, true).empty());
+}
+
 }  // namespace
 }  // namespace coffer::service

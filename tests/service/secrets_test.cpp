@@ -167,5 +167,15 @@ TEST_F(SecretsTest, NamePartIsLiteralAndCaseInsensitive) {
   EXPECT_EQ(page.total_count, 3);
 }
 
+TEST_F(SecretsTest, CallsOnADeletedApplicationSayItIsGone) {
+  const int64_t id = Add("a", "alpha", std::nullopt, other_app_);
+  store_.DeleteApplications(account_, {false, {other_app_}, {}});
+  EXPECT_THROW(secrets_.List(account_, other_app_, "", 0, 20), store::ApplicationGone);
+  EXPECT_THROW(secrets_.Reveal(account_, other_app_, SecretRef{id, std::nullopt}), store::ApplicationGone);
+  EXPECT_THROW(Add("b", "beta", std::nullopt, other_app_), store::ApplicationGone);
+  EXPECT_THROW(secrets_.Delete(other_app_, true, {}, {}), store::ApplicationGone);
+  EXPECT_TRUE(secrets_.List(account_, app_, "", 0, 20).items.empty());
+}
+
 }  // namespace
 }  // namespace coffer::service
