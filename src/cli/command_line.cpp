@@ -1,6 +1,7 @@
 #include "cli/command_line.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -43,11 +44,17 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8443";
   double read_timeout = 30, idle_timeout = 60, drain_timeout = 10, sweep_interval = 10;
   bool self_signed = false;
+  std::string config_file;  // expanded by WithConfigFile before parsing; an option for --help
 };
 
 void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
   auto* serve = app.add_subcommand("serve", "run the API server");
-  serve->set_config("--config", "", "read options from an INI/TOML file");
+  // Options from --config come first (see WithConfigFile), so a repeated option's last value,
+  // the command line's, wins.
+  serve->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  serve->add_option("--config", f.config_file,
+                    "read options from a TOML/INI file (`listen = \"127.0.0.1:8443\"`, "
+                    "`plain-http = true`, ...; top level or [serve]); the command line wins");
   AddStorage(*serve, o.storage);
   serve->add_option("--listen", f.listen, "HOST:PORT to listen on (port 0 = any free port)")
       ->capture_default_str();
@@ -116,6 +123,52 @@ void CheckRoles(const std::vector<std::string>& roles) {
   }
 }
 
+// `serve --config FILE ...` becomes `serve <options from FILE> ...`: each `name = value` is
+// `--name value`, `name = true` a flag. Unknown names then fail like unknown flags.
+std::vector<std::string> WithConfigFile(std::vector<std::string> args) {
+  if (args.size() < 2 || args[1] != "serve") return args;
+  std::string path;
+  std::vector<std::string> rest;
+  bool found = false;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) {
+      path = args[++i];
+      found = true;
+    } else if (args[i].rfind("--config=", 0) == 0) {
+      path = args[i].substr(9);
+      found = true;
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (!found) return args;
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& e) {
+    throw UsageError("--config " + path + ": " + e.what());
+  }
+  std::vector<std::string> expanded{args[0], "serve"};
+  for (const auto& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    if (!item.parents.empty() && item.parents != std::vector<std::string>{"serve"}) {
+      throw UsageError("--config " + path + ": unknown section or key '" + item.fullname() + "'");
+    }
+    if (item.name == "config") throw UsageError("--config " + path + ": config files do not nest");
+    const std::string flag = "--" + item.name;
+    if (item.inputs.size() == 1 && (item.inputs[0] == "true" || item.inputs[0] == "false")) {
+      if (item.inputs[0] == "true") expanded.push_back(flag);
+      continue;
+    }
+    for (const auto& input : item.inputs) {
+      expanded.push_back(flag);
+      expanded.push_back(input);
+    }
+  }
+  expanded.insert(expanded.end(), rest.begin(), rest.end());
+  return expanded;
+}
+
 }  // namespace
 
 Command ParseCommandLine(int argc, const char* const* argv) {
@@ -181,8 +234,12 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   rotate_cmd->add_option("--new-key-file", rotate.new_key_file, "the new master key")
       ->required()->check(CLI::ExistingFile);
 
+  std::vector<std::string> args = WithConfigFile(std::vector<std::string>(argv, argv + argc));
+  // CLI11 parses a reversed vector (it pops from the back) without the program name.
+  std::reverse(args.begin(), args.end());
+  args.pop_back();
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::Success& e) {  // --help or --version
     std::ostringstream text;
     app.exit(e, text, text);
