@@ -3,7 +3,7 @@
 import { call } from './api.js';
 import { h, icon, notify, offsetParam, plural, replace, setRouteQuery, timestampCell } from './dom.js';
 import {
-  button, confirmDialog, dataTable, emptyState, errorState, field, formDialog, loadingState,
+  button, confirmDialog, dataTable, emptyState, field, formDialog, lastPageOffset, loadPage,
   pageHeader, pager, searchBar,
 } from './ui.js';
 
@@ -25,26 +25,21 @@ export function appsView(route, names) {
   load();
   return page;
 
-  async function load() {
+  function load() {
     setRouteQuery('/apps', { search, offset });
-    if (!results.firstChild) replace(results, loadingState('Loading applications…'));
-    results.classList.add('stale');
-    try {
-      const data = await call('GetApplications', {
+    return loadPage(results, {
+      loadingText: 'Loading applications…',
+      fetchPage: () => call('GetApplications', {
         application_name: search || undefined, count: PAGE_SIZE, offset,
-      });
-      if (data.result.length === 0 && offset > 0 && data.total_count > 0) {
-        offset = Math.floor((data.total_count - 1) / PAGE_SIZE) * PAGE_SIZE;
-        load();
-        return;
-      }
-      for (const app of data.result) names.set(app.application_id, app.application_name);
-      show(data);
-    } catch (err) {
-      replace(results, errorState(err, load));
-    } finally {
-      results.classList.remove('stale');
-    }
+      }),
+      earlierOffset: (data) => lastPageOffset(data, offset, PAGE_SIZE),
+      moveTo: (earlier) => { offset = earlier; load(); },
+      show: (data) => {
+        for (const app of data.result) names.set(app.application_id, app.application_name);
+        show(data);
+      },
+      retry: load,
+    });
   }
 
   function show(data) {

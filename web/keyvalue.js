@@ -5,8 +5,8 @@
 import { call } from './api.js';
 import { formatRemaining, formatUnix, h, notify, offsetParam, replace, setRouteQuery, uid } from './dom.js';
 import {
-  button, confirmDialog, dataTable, emptyState, errorState, field, fieldError, formDialog,
-  loadingState, pageHeader, pager, searchBar,
+  button, confirmDialog, dataTable, emptyState, field, fieldError, formDialog, loadPage,
+  pageHeader, pager, searchBar,
 } from './ui.js';
 
 const PAGE_SIZE = 20; // one more is asked for, to know whether a next page exists (API max 50)
@@ -35,23 +35,17 @@ export function keyValueView(app, route) {
   load();
   return page;
 
-  async function load() {
+  function load() {
     setRouteQuery(`/apps/${app.id}/kv`, { prefix, offset });
-    if (!results.firstChild) replace(results, loadingState('Loading items…'));
-    results.classList.add('stale');
-    try {
-      const { items, hasMore } = await fetchPage();
-      if (items.length === 0 && offset > 0) {
-        offset = Math.max(0, offset - PAGE_SIZE);
-        load();
-        return;
-      }
-      show(items, hasMore);
-    } catch (err) {
-      replace(results, errorState(err, load));
-    } finally {
-      results.classList.remove('stale');
-    }
+    return loadPage(results, {
+      loadingText: 'Loading items…',
+      fetchPage,
+      // The list methods give no total: an empty page past the end steps back one page.
+      earlierOffset: ({ items }) => (items.length === 0 && offset > 0 ? Math.max(0, offset - PAGE_SIZE) : null),
+      moveTo: (earlier) => { offset = earlier; load(); },
+      show: ({ items, hasMore }) => show(items, hasMore),
+      retry: load,
+    });
   }
 
   // One page of items and whether another page follows.

@@ -4,8 +4,8 @@
 import { call } from './api.js';
 import { h, notify, offsetParam, replace, setRouteQuery, timestampCell } from './dom.js';
 import {
-  button, confirmDialog, dataTable, emptyState, errorState, field, fieldError, formDialog, loadingState,
-  pageHeader, pager, searchBar,
+  button, confirmDialog, dataTable, emptyState, field, fieldError, formDialog, lastPageOffset,
+  loadPage, pageHeader, pager, searchBar,
 } from './ui.js';
 
 const PAGE_SIZE = 20;
@@ -27,25 +27,18 @@ export function secretsView(app, route) {
   load();
   return page;
 
-  async function load() {
+  function load() {
     setRouteQuery(`/apps/${app.id}/secrets`, { search, offset });
-    if (!results.firstChild) replace(results, loadingState('Loading secrets…'));
-    results.classList.add('stale');
-    try {
-      const data = await call('GetSecrets', {
+    return loadPage(results, {
+      loadingText: 'Loading secrets…',
+      fetchPage: () => call('GetSecrets', {
         application_id: app.id, secret_name_part: search || undefined, count: PAGE_SIZE, offset,
-      });
-      if (data.result.length === 0 && offset > 0 && data.total_count > 0) {
-        offset = Math.floor((data.total_count - 1) / PAGE_SIZE) * PAGE_SIZE;
-        load();
-        return;
-      }
-      show(data);
-    } catch (err) {
-      replace(results, errorState(err, load));
-    } finally {
-      results.classList.remove('stale');
-    }
+      }),
+      earlierOffset: (data) => lastPageOffset(data, offset, PAGE_SIZE),
+      moveTo: (earlier) => { offset = earlier; load(); },
+      show,
+      retry: load,
+    });
   }
 
   function show(data) {

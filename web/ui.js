@@ -202,6 +202,35 @@ export function dataTable({ caption, columns, rows }) {
         }, cell)))))));
 }
 
+/**
+ * Loads one page into `results`: a loading state the first time, a `stale` marker while a
+ * reload runs, an error state with a retry. When `earlierOffset(page)` names an offset (the
+ * page is empty because it lies past the end), `moveTo` is called with it instead of `show`.
+ */
+export async function loadPage(results, { loadingText, fetchPage, earlierOffset, moveTo, show, retry }) {
+  if (!results.firstChild) replace(results, loadingState(loadingText));
+  results.classList.add('stale');
+  try {
+    const page = await fetchPage();
+    const earlier = earlierOffset(page);
+    if (earlier !== null) {
+      moveTo(earlier);
+      return;
+    }
+    show(page);
+  } catch (err) {
+    replace(results, errorState(err, retry));
+  } finally {
+    results.classList.remove('stale');
+  }
+}
+
+/** Where an empty page past the end of `total` items goes back to: the last page's offset. */
+export function lastPageOffset(page, offset, pageSize) {
+  if (page.result.length > 0 || offset === 0 || page.total_count === 0) return null;
+  return Math.floor((page.total_count - 1) / pageSize) * pageSize;
+}
+
 export function loadingState(text = 'Loading…') {
   return h('div', { class: 'state loading', role: 'status' }, h('span', { class: 'spinner' }), text);
 }
