@@ -1,5 +1,7 @@
 #include "service/key_value.hpp"
 
+#include "service/application_gone.hpp"
+
 namespace coffer::service {
 
 KeyValue::KeyValue(store::Store& store, const common::Clock& clock) : store_(store), clock_(clock) {}
@@ -10,18 +12,6 @@ store::KvItem KeyValue::Set(int64_t application_id, std::string key, std::string
   store_.PutKvItem(application_id, item);
   return item;
 }
-
-namespace {
-
-// Nothing found may mean the application was deleted after the caller resolved it; then the
-// answer must be the application's 116/558, not an empty result.
-void RequireApplicationAfterEmptyRead(store::Store& store, int64_t application_id) {
-  if (!store.ApplicationExists(application_id)) {
-    throw store::ApplicationGone("application deleted while being read");
-  }
-}
-
-}  // namespace
 
 std::optional<store::KvItem> KeyValue::Get(int64_t application_id, const std::string& key) const {
   auto item = store_.GetKvItem(application_id, key, clock_.NowSeconds());

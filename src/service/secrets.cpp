@@ -1,6 +1,7 @@
 #include "service/secrets.hpp"
 
 #include "common/api_error.hpp"
+#include "service/application_gone.hpp"
 
 namespace coffer::service {
 
@@ -78,10 +79,7 @@ SecretListPage Secrets::List(int64_t account_id, int64_t application_id,
   const store::SecretPage page = store_.ListSecrets(application_id, name_part, offset, count);
   SecretListPage result{{}, page.total_count};
   if (page.items.empty()) {
-    // Nothing listed may mean the application was deleted after the caller resolved it.
-    if (!store_.ApplicationExists(application_id)) {
-      throw store::ApplicationGone("application deleted while being read");
-    }
+    RequireApplicationAfterEmptyRead(store_, application_id);
     return result;
   }
   const SecureString data_key = DataKey(application_id, false);
@@ -93,9 +91,7 @@ store::SecretRecord Secrets::Find(int64_t application_id, const SecretRef& ref) 
   auto record = ref.id ? store_.FindSecretById(application_id, *ref.id)
                        : store_.FindSecretByName(application_id, ref.name.value_or(""));
   if (!record) {
-    if (!store_.ApplicationExists(application_id)) {
-      throw store::ApplicationGone("application deleted while being read");
-    }
+    RequireApplicationAfterEmptyRead(store_, application_id);
     throw ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
   }
   return *record;

@@ -53,6 +53,15 @@ describe('options from a config file', () => {
 });
 
 describe('bad config files', () => {
+  test('--config without a file -> one line, exit 2', async () => {
+    const r = await runCoffer(['serve', '--data', path.join(dir, 'no-file'), '--config']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /--config/);
+    assert.equal(fs.existsSync(path.join(dir, 'no-file')), false);
+  });
+
+
   for (const [what, file, pattern] of [
     ['a missing file', path.join(dir, 'absent.toml'), /absent\.toml/],
     ['an unknown key', () => configFile('bogus.toml', 'bogus = 1\n'), /bogus/],
