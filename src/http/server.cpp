@@ -7,10 +7,11 @@
 #include <thread>
 #include <vector>
 
-#include "http/session.hpp"
+#include "http/session_base.hpp"
 
 namespace coffer::http {
 
+namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
@@ -18,8 +19,8 @@ namespace {
 tcp::endpoint ResolveListenAddress(net::io_context& ioc, const std::string& host, uint16_t port) {
   tcp::resolver resolver(ioc);
   boost::system::error_code ec;
-  const auto results = resolver.resolve(host, std::to_string(port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  const auto results = resolver.resolve(
+      host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
     throw std::system_error(ec, "cannot resolve listen address " + host);
   }
@@ -40,7 +41,6 @@ Server::Server(ServerOptions options)
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) throw std::system_error(ec, "cannot listen on " + where);
   port_ = acceptor_.local_endpoint().port();
   // Caught from here on: a signal that arrives during startup is delivered once Run() waits.
@@ -48,6 +48,14 @@ Server::Server(ServerOptions options)
 }
 
 Server::~Server() = default;
+
+void Server::Listen() {
+  boost::system::error_code ec;
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::system_error(ec, "cannot listen on " + options_.host + ":" + std::to_string(port_));
+  }
+}
 
 void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbacks) {
   tls_ = std::move(tls);
@@ -109,12 +117,9 @@ void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   // segments (TLS 1.3 session tickets would otherwise delay the first answer by ~40 ms).
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  std::shared_ptr<SessionBase> session;
-  if (tls_) {
-    session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls_);
-  } else {
-    session = std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket));
-  }
+  const std::shared_ptr<SessionBase> session = tls_
+                                                   ? MakeTlsSession(*this, std::move(socket), *tls_)
+                                                   : MakePlainSession(*this, std::move(socket));
   Register(session);
   session->Start();
   Accept();

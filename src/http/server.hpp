@@ -20,16 +20,22 @@ class SessionBase;
 
 // An HTTP/1.1 server, over TLS when given a context, plain otherwise. Reads requests within
 // the limits of ServerOptions, hands them to a worker pool, and writes the answers, keeping
-// connections alive. Construct (which binds), then Run() on one thread; Stop() from any thread.
+// connections alive. Construct (which binds), Listen() once ready to serve, then Run() on one
+// thread; Stop() from any thread.
 class Server {
  public:
-  // Binds and listens at once, so a bad address fails before anything else is set up; no
-  // connection is served before Run(). Throws std::system_error when the address is unusable.
+  // Binds at once, so a bad or busy address fails before anything else is set up, but does not
+  // listen: until Listen(), connections to the port are refused rather than left waiting on a
+  // server that is still starting. Throws std::system_error when the address is unusable.
   explicit Server(ServerOptions options);
   ~Server();
 
   // The port actually bound (the chosen one when 0 was asked).
   uint16_t port() const { return port_; }
+
+  // Starts accepting connections into the kernel's queue; they are served once Run() starts.
+  // Throws std::system_error when the socket cannot listen.
+  void Listen();
 
   // Serves over TLS with `tls`, or plain HTTP when it is null, until SIGINT, SIGTERM or Stop()
   // has drained the connections; returns then.

@@ -1,7 +1,9 @@
 #pragma once
 
-// A connection's request/response loop; private to the http library (included by server.cpp).
+// A connection's request/response loop; private to the http library (included by
+// session_plain.cpp and session_tls.cpp).
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
@@ -14,21 +16,13 @@
 #include "common/secure_string.hpp"
 #include "http/request_parser.hpp"
 #include "http/server.hpp"
+#include "http/session_base.hpp"
 
 namespace coffer::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
-
-class SessionBase : public std::enable_shared_from_this<SessionBase> {
- public:
-  virtual ~SessionBase() = default;
-  virtual void Start() = 0;
-  // Asks the session to finish: an idle connection closes now, a busy one after its answer.
-  // Thread-safe.
-  virtual void Shutdown() = 0;
-};
 
 // `Stream` is beast::tcp_stream (plain HTTP) or beast::ssl_stream<beast::tcp_stream> (HTTPS).
 // All handlers run on the connection's strand.

@@ -1,0 +1,31 @@
+#pragma once
+
+// What the server knows of a connection; private to the http library. The sessions themselves
+// (session.hpp) are instantiated in session_plain.cpp and session_tls.cpp, one stream type
+// each, so that the two heavy Beast instantiations compile in parallel and apart from server.cpp.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+
+namespace coffer::http {
+
+class Server;
+
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void Start() = 0;
+  // Asks the session to finish: an idle connection closes now, a busy one after its answer.
+  // Thread-safe.
+  virtual void Shutdown() = 0;
+};
+
+// A plain-HTTP session on an accepted socket; Start() it once registered with `server`.
+std::shared_ptr<SessionBase> MakePlainSession(Server& server, boost::asio::ip::tcp::socket socket);
+
+// An HTTPS session on an accepted socket, handshaking with `tls` (which must outlive it).
+std::shared_ptr<SessionBase> MakeTlsSession(Server& server, boost::asio::ip::tcp::socket socket,
+                                            boost::asio::ssl::context& tls);
+
+}  // namespace coffer::http
