@@ -57,8 +57,9 @@ packages=(
   libssl-dev libsqlite3-dev libpq-dev libcli11-dev libspdlog-dev
 )
 if [ "${1:-}" = "--test" ]; then
-  # Debian's chromium for the panel's browser tests (never a downloaded browser build).
-  packages+=(libgtest-dev libgmock-dev chromium)
+  # Debian's chromium for the panel's browser tests (never a downloaded browser build); the
+  # openssl command forges certificates in the TLS tests.
+  packages+=(libgtest-dev libgmock-dev chromium openssl)
 fi
 
 mapfile -t missing < <(missing_packages "${packages[@]}")

@@ -59,7 +59,9 @@ CertificateAndKey GenerateSelfSignedCertificate(int valid_days) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(valid_days) * 86400);
   X509_set_pubkey(cert.get(), key.get());
   SetSubject(cert.get());
-  AddExtension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+  AddExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE");
+  AddExtension(cert.get(), NID_key_usage, "critical,digitalSignature");
+  AddExtension(cert.get(), NID_ext_key_usage, "serverAuth");
   AddExtension(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1");
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) detail::ThrowOpenSslError("X509_sign");
 
@@ -70,8 +72,17 @@ CertificateAndKey GenerateSelfSignedCertificate(int valid_days) {
           1) {
     detail::ThrowOpenSslError("PEM write");
   }
-  return CertificateAndKey{detail::BioToString(cert_bio.get()),
-                           detail::BioToString(key_bio.get())};
+  return CertificateAndKey{detail::BioToString(cert_bio.get()), detail::BioToString(key_bio.get())};
+}
+
+bool SelfSignedCertificateNeedsRenewal(const std::string& certificate_pem, int margin_days) {
+  const BioPtr bio = detail::ReadBio(certificate_pem);
+  const X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (!cert) return true;
+  // X509_check_ca: 0 only for a certificate that cannot sign others.
+  if (X509_check_ca(cert.get()) != 0) return true;
+  time_t renew_from = time(nullptr) + static_cast<time_t>(margin_days) * 86400;
+  return X509_cmp_time(X509_get0_notAfter(cert.get()), &renew_from) <= 0;
 }
 
 }  // namespace coffer::crypto

@@ -52,6 +52,54 @@ TEST(SelfSignedTest, KeyMatchesCertificateAndNamesLocalhost) {
   EXPECT_LT(X509_cmp_time(X509_get0_notAfter(cert.get()), &in_31_days), 0);
 }
 
+TEST(SelfSignedTest, IsALeafForServerAuthOnlyThatNamesIpv6Loopback) {
+  const X509Ptr cert = ReadCertificate(GenerateSelfSignedCertificate().certificate_pem);
+  ASSERT_TRUE(cert);
+  EXPECT_EQ(X509_check_ca(cert.get()), 0) << "must not be able to sign other certificates";
+  EXPECT_EQ(X509_check_purpose(cert.get(), X509_PURPOSE_SSL_SERVER, 0), 1);
+  EXPECT_EQ(X509_check_purpose(cert.get(), X509_PURPOSE_SSL_CLIENT, 0), 0);
+  EXPECT_EQ(X509_get_extended_key_usage(cert.get()), static_cast<uint32_t>(XKU_SSL_SERVER));
+  EXPECT_EQ(X509_get_key_usage(cert.get()), static_cast<uint32_t>(KU_DIGITAL_SIGNATURE));
+  EXPECT_EQ(X509_check_ip_asc(cert.get(), "::1", 0), 1);
+}
+
+// A certificate with the given basic constraints, valid for `days`, as earlier versions made.
+std::string CertificatePem(const char* basic_constraints, long days) {
+  PkeyPtr key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
+  X509Ptr cert(X509_new(), &X509_free);
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), days * 86400);
+  X509_set_pubkey(cert.get(), key.get());
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
+  X509_EXTENSION* ext =
+      X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints, basic_constraints);
+  X509_add_ext(cert.get(), ext, -1);
+  X509_EXTENSION_free(ext);
+  X509_sign(cert.get(), key.get(), EVP_sha256());
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, cert.get());
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  return pem;
+}
+
+TEST(SelfSignedTest, RenewalWantedForCaExpiringOrUnreadableCertificates) {
+  EXPECT_FALSE(SelfSignedCertificateNeedsRenewal(GenerateSelfSignedCertificate().certificate_pem));
+  EXPECT_FALSE(SelfSignedCertificateNeedsRenewal(CertificatePem("critical,CA:FALSE", 365)));
+  EXPECT_TRUE(SelfSignedCertificateNeedsRenewal(CertificatePem("critical,CA:TRUE", 3650)));
+  EXPECT_TRUE(SelfSignedCertificateNeedsRenewal(CertificatePem("critical,CA:FALSE", 10)));
+  EXPECT_TRUE(SelfSignedCertificateNeedsRenewal(CertificatePem("critical,CA:FALSE", 10), 30));
+  EXPECT_FALSE(SelfSignedCertificateNeedsRenewal(CertificatePem("critical,CA:FALSE", 10), 5));
+  EXPECT_TRUE(SelfSignedCertificateNeedsRenewal(""));
+  EXPECT_TRUE(SelfSignedCertificateNeedsRenewal("-----BEGIN CERTIFICATE-----\nAAAA\n"));
+}
+
 TEST(SelfSignedTest, EachCallMakesANewKeyAndSerial) {
   const auto a = GenerateSelfSignedCertificate(1);
   const auto b = GenerateSelfSignedCertificate(1);
