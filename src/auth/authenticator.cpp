@@ -22,7 +22,7 @@ constexpr std::size_t kMaxParsedKeys = 10000;
 
 Authenticator::Authenticator(store::Store& store, const common::Clock& clock,
                              AuthenticatorOptions options)
-    : store_(store), clock_(clock), options_(options), token_cache_(options.token_cache_capacity) {}
+    : store_(store), clock_(clock), options_(options), token_cache_(options.token_cache_capacity, options.token_cache_bytes) {}
 
 Authenticator::~Authenticator() = default;
 
@@ -37,7 +37,9 @@ Principal Authenticator::AuthenticateBearer(std::string_view header) {
   if (!token) Fail();
   const int64_t now = clock_.NowSeconds();
 
-  if (const auto cached = token_cache_.Find(*token, now)) {
+  // An oversized token is never cached: ParseJwt refuses it without hashing it first.
+  const bool cacheable = token->size() <= kMaxJwtBytes;
+  if (const auto cached = cacheable ? token_cache_.Find(*token, now) : std::nullopt) {
     const auto key = store_.FindServiceKey(cached->key_id);
     if (!key || key->account_id != cached->account_id) Fail();
     return PrincipalForKey(*key);

@@ -23,6 +23,8 @@ namespace coffer::auth {
 struct AuthenticatorOptions {
   // Verified tokens remembered (SPEC 2.1 allows replay within a token's lifetime).
   std::size_t token_cache_capacity = 100000;
+  // Bytes those entries may take (each costs about 200, whatever the token's size).
+  std::size_t token_cache_bytes = 32 * 1024 * 1024;
   // Longest accepted `exp - iat`, seconds.
   int64_t max_token_lifetime = 3600;
   // How far `iat`/`nbf` may be ahead of the server's clock, seconds.

@@ -82,9 +82,12 @@ std::optional<std::string_view> BearerToken(std::string_view header_value) {
 }
 
 JwtToken ParseJwt(std::string_view token) {
+  if (token.size() > kMaxJwtBytes) BadFormat();
   const auto first_dot = token.find('.');
-  const auto second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos) {
+  const auto second_dot =
+      first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
+  if (second_dot == std::string_view::npos ||
+      token.find('.', second_dot + 1) != std::string_view::npos) {
     BadFormat();
   }
   const json::object header = DecodeObject(token.substr(0, first_dot));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,10 +19,13 @@ struct JwtToken {
   std::string signature;      // decoded bytes
 };
 
-// Splits and decodes a compact JWS and checks steps 2-4 of SPEC 2.1: three base64url segments
-// whose first two are JSON objects (else ApiError 447); `alg` exactly RS256 (else 100); `kid`
-// a string and `iss`, `iat`, `exp` (and `nbf` if present) of the specified types (else 447).
-// The signature is not checked here.
+// The longest token accepted (SPEC 2.1 step 2); a longer one is refused before any decoding.
+inline constexpr std::size_t kMaxJwtBytes = 8192;
+
+// Splits and decodes a compact JWS and checks steps 2-4 of SPEC 2.1: at most kMaxJwtBytes,
+// three base64url segments whose first two are JSON objects (else ApiError 447); `alg` exactly
+// RS256 (else 100); `kid` a string and `iss`, `iat`, `exp` (and `nbf` if present) of the specified
+// types (else 447). The signature is not checked here.
 JwtToken ParseJwt(std::string_view token);
 
 // Extracts the token from an Authorization header value: scheme `Bearer` in any case, one

@@ -1,25 +1,46 @@
 #include "auth/token_cache.hpp"
 
+#include "crypto/digest.hpp"
+
 namespace coffer::auth {
 
-TokenCache::TokenCache(std::size_t capacity) : capacity_(capacity) {}
+namespace {
+
+// Hash-map node, bucket slot and string headers: an estimate, but one that does not depend on
+// anything a client controls.
+constexpr std::size_t kNodeOverhead = 96;
+constexpr std::size_t kDigestHexBytes = 64;
+
+}  // namespace
+
+TokenCache::TokenCache(std::size_t capacity, std::size_t max_bytes)
+    : capacity_(capacity), max_bytes_(max_bytes) {}
+
+std::size_t TokenCache::EntryBytes(const VerifiedToken& verified) {
+  return kNodeOverhead + kDigestHexBytes + sizeof(VerifiedToken) + verified.key_id.size();
+}
 
 std::optional<VerifiedToken> TokenCache::Find(std::string_view token, int64_t now) {
+  const std::string digest = crypto::Sha256Hex(token);
   std::lock_guard lock(mutex_);
-  const auto it = entries_.find(std::string(token));
+  const auto it = entries_.find(digest);
   if (it == entries_.end()) return std::nullopt;
   if (it->second.expires_at <= now) {
-    entries_.erase(it);
+    Erase(it);
     return std::nullopt;
   }
   return it->second;
 }
 
 void TokenCache::Insert(std::string_view token, VerifiedToken verified, int64_t now) {
-  if (capacity_ == 0) return;
+  const std::size_t entry_bytes = EntryBytes(verified);
+  if (capacity_ == 0 || entry_bytes > max_bytes_) return;
+  std::string digest = crypto::Sha256Hex(token);
   std::lock_guard lock(mutex_);
-  if (entries_.size() >= capacity_) MakeRoom(now);
-  entries_.insert_or_assign(std::string(token), std::move(verified));
+  if (const auto it = entries_.find(digest); it != entries_.end()) Erase(it);
+  if (!Fits(entry_bytes)) MakeRoom(entry_bytes, now);
+  entries_.emplace(std::move(digest), std::move(verified));
+  bytes_ += entry_bytes;
 }
 
 std::size_t TokenCache::size() const {
@@ -27,11 +48,33 @@ std::size_t TokenCache::size() const {
   return entries_.size();
 }
 
-void TokenCache::MakeRoom(int64_t now) {
-  std::erase_if(entries_, [now](const auto& entry) { return entry.second.expires_at <= now; });
+std::size_t TokenCache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+bool TokenCache::Fits(std::size_t extra_bytes) const {
+  return entries_.size() < capacity_ && bytes_ + extra_bytes <= max_bytes_;
+}
+
+void TokenCache::Erase(std::unordered_map<std::string, VerifiedToken>::iterator it) {
+  bytes_ -= EntryBytes(it->second);
+  entries_.erase(it);
+}
+
+void TokenCache::MakeRoom(std::size_t extra_bytes, int64_t now) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const auto next = std::next(it);
+    if (it->second.expires_at <= now) Erase(it);
+    it = next;
+  }
   // Still full of live tokens: evict an arbitrary eighth rather than one per insert.
-  for (auto it = entries_.begin(); entries_.size() >= capacity_ - capacity_ / 8 && it != entries_.end();) {
-    it = entries_.erase(it);
+  const std::size_t keep_entries = capacity_ - capacity_ / 8;
+  const std::size_t keep_bytes = max_bytes_ - max_bytes_ / 8;
+  for (auto it = entries_.begin(); it != entries_.end() && !Fits(extra_bytes);) {
+    const auto next = std::next(it);
+    if (entries_.size() >= keep_entries || bytes_ + extra_bytes > keep_bytes) Erase(it);
+    it = next;
   }
 }
 

@@ -17,28 +17,39 @@ struct VerifiedToken {
   int64_t expires_at = 0;
 };
 
-// A bounded map from whole token text to what verifying it proved, so a token replayed within
-// its lifetime skips parsing and the RSA verification. Entries are dropped at `expires_at`.
-// The cache never decides whether the key still exists: callers re-check that. Thread-safe.
+// A bounded map from a token's SHA-256 digest to what verifying it proved, so a token replayed
+// within its lifetime skips parsing and the RSA verification. Keyed by digest, an entry costs
+// the same whatever the token's size. Entries are dropped at `expires_at`. The cache never
+// decides whether the key still exists: callers re-check that. Thread-safe.
 class TokenCache {
  public:
-  explicit TokenCache(std::size_t capacity);
+  // Holds at most `capacity` entries taking at most `max_bytes` (as EntryBytes counts them).
+  TokenCache(std::size_t capacity, std::size_t max_bytes);
 
   // The entry for `token`, unless absent or expired at `now` (an expired entry is removed).
   std::optional<VerifiedToken> Find(std::string_view token, int64_t now);
 
-  // Remembers a verified token. When full, expired entries are dropped first, then arbitrary
-  // ones, so memory stays bounded by `capacity` entries.
+  // Remembers a verified token. When a bound would be passed, expired entries are dropped
+  // first, then arbitrary ones. An entry larger than `max_bytes` alone is not kept.
   void Insert(std::string_view token, VerifiedToken verified, int64_t now);
 
   std::size_t size() const;
+  // The bytes the entries take, as EntryBytes counts them.
+  std::size_t bytes() const;
+
+  // What one entry costs: its digest, its key id, the record and the map node around them.
+  static std::size_t EntryBytes(const VerifiedToken& verified);
 
  private:
-  void MakeRoom(int64_t now);
+  bool Fits(std::size_t extra_bytes) const;
+  void MakeRoom(std::size_t extra_bytes, int64_t now);
+  void Erase(std::unordered_map<std::string, VerifiedToken>::iterator it);
 
   const std::size_t capacity_;
+  const std::size_t max_bytes_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, VerifiedToken> entries_;
+  std::unordered_map<std::string, VerifiedToken> entries_;  // by SHA-256 digest (hex)
+  std::size_t bytes_ = 0;
 };
 
 }  // namespace coffer::auth

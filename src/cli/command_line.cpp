@@ -97,6 +97,9 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
       ->check(CLI::Range(1, 1000000))->capture_default_str();
   serve->add_option("--token-cache-size", o.auth.token_cache_capacity, "verified tokens remembered")
       ->capture_default_str();
+  serve->add_option("--token-cache-bytes", o.auth.token_cache_bytes,
+                    "bytes the verified-token cache may take")
+      ->capture_default_str();
   serve->add_option("--domain", o.applications.domain, "last labels of full application names")
       ->capture_default_str();
   serve->add_option("--max-applications", o.applications.max_per_account,

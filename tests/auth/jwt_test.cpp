@@ -57,6 +57,29 @@ INSTANTIATE_TEST_SUITE_P(
                       BearerCase{" Bearer abc", std::nullopt},
                       BearerCase{"Token abc", std::nullopt}));
 
+// A well-formed token of exactly `size` bytes, padded by a claim and its signature's length.
+std::string TokenOfSize(std::size_t size, std::string_view header = kHeader) {
+  for (std::size_t pad = 0; pad < size; ++pad) {
+    const std::string claims =
+        R"({"iss":7,"iat":1700000000,"exp":1700000060,"pad":")" + std::string(pad, 'p') + "\"}";
+    for (std::size_t sig = 1; sig <= 3; ++sig) {
+      std::string token = UnsignedToken(header, claims, std::string(sig, 's'));
+      if (token.size() == size) return token;
+    }
+  }
+  ADD_FAILURE() << "no token of " << size << " bytes";
+  return {};
+}
+
+TEST(ParseJwtTest, TokensOverTheSizeLimitAre447WhateverTheyHold) {
+  EXPECT_EQ(CodeOf(TokenOfSize(kMaxJwtBytes)), 0);
+  EXPECT_EQ(CodeOf(TokenOfSize(kMaxJwtBytes + 1)), kBadFormat);
+  // Over the limit, even what would be a 100 (alg none) is a 447: size is checked first.
+  const std::string none = R"({"alg":"none","kid":"k1"})";
+  EXPECT_EQ(CodeOf(TokenOfSize(kMaxJwtBytes, none)), kAuthFailed);
+  EXPECT_EQ(CodeOf(TokenOfSize(kMaxJwtBytes + 1, none)), kBadFormat);
+}
+
 TEST(ParseJwtTest, ParsesAWellFormedToken) {
   const std::string token = UnsignedToken(kHeader, kClaims, "signature-bytes");
   const JwtToken jwt = ParseJwt(token);
@@ -106,10 +129,10 @@ TEST(ParseJwtTest, StepThreeAlgMustBeRs256) {
 TEST(ParseJwtTest, StepThreeCritHeaderIsRefused) {
   // No JWS extension is implemented, so any `crit` (even an empty list, which RFC 7515 forbids)
   // makes the token unverifiable.
-  for (const std::string header : {R"({"alg":"RS256","kid":"k1","crit":["exp"]})",
-                                   R"({"alg":"RS256","kid":"k1","crit":["b64"],"b64":false})",
-                                   R"({"alg":"RS256","kid":"k1","crit":[]})",
-                                   R"({"alg":"RS256","kid":"k1","crit":null})"}) {
+  for (const std::string header :
+       {R"({"alg":"RS256","kid":"k1","crit":["exp"]})",
+        R"({"alg":"RS256","kid":"k1","crit":["b64"],"b64":false})",
+        R"({"alg":"RS256","kid":"k1","crit":[]})", R"({"alg":"RS256","kid":"k1","crit":null})"}) {
     EXPECT_EQ(CodeOf(UnsignedToken(header, kClaims)), kAuthFailed) << header;
   }
 }
