@@ -43,6 +43,7 @@ std::chrono::milliseconds Seconds(double seconds, const char* flag) {
 struct ServeFlags {
   std::string listen = "127.0.0.1:8443";
   double read_timeout = 30, idle_timeout = 60, drain_timeout = 10, sweep_interval = 10;
+  double first_byte_timeout = 10;
   bool self_signed = false;
   std::string config_file;  // expanded by WithConfigFile before parsing; an option for --help
 };
@@ -85,7 +86,13 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
       ->check(CLI::Range(16, 100000))->capture_default_str();
   serve->add_option("--max-connections", o.server.max_connections, "open connections limit")
       ->check(CLI::Range(1, 1000000))->capture_default_str();
+  serve->add_option("--max-connections-per-client", o.server.max_connections_per_client,
+                    "open connections limit per client IP address")
+      ->check(CLI::Range(1, 1000000))->capture_default_str();
   serve->add_option("--read-timeout", f.read_timeout, "seconds for a whole request to arrive")
+      ->capture_default_str();
+  serve->add_option("--first-byte-timeout", f.first_byte_timeout,
+                    "seconds for a new connection's TLS handshake, then its first byte")
       ->capture_default_str();
   serve->add_option("--idle-timeout", f.idle_timeout, "seconds a kept-alive connection may idle")
       ->capture_default_str();
@@ -114,6 +121,7 @@ void FinishServe(ServeOptions& o, const ServeFlags& f) {
   ParseListen(f.listen, o.server);
   o.server.read_timeout = Seconds(f.read_timeout, "--read-timeout");
   o.server.idle_timeout = Seconds(f.idle_timeout, "--idle-timeout");
+  o.server.first_byte_timeout = Seconds(f.first_byte_timeout, "--first-byte-timeout");
   o.server.drain_timeout = Seconds(f.drain_timeout, "--drain-timeout");
   o.sweep_interval = Seconds(f.sweep_interval, "--sweep-interval");
   if (o.applications.domain.empty()) throw UsageError("--domain must not be empty");

@@ -21,12 +21,19 @@ struct ServerOptions {
   // Request body after de-chunking; more → 413.
   std::size_t max_body_bytes = 1024 * 1024;
   // A whole request (headers and body) must arrive within this; otherwise the connection is
-  // closed without an answer. Also bounds the TLS handshake and writing a response.
+  // closed without an answer. Also bounds writing a response.
   std::chrono::milliseconds read_timeout{30'000};
+  // A new connection must complete its TLS handshake, and then send the first byte of its first
+  // request, each within this; otherwise it is closed. Short, so that connections that never
+  // speak cannot hold the server's connection slots for long.
+  std::chrono::milliseconds first_byte_timeout{10'000};
   // A kept-alive connection with no request for this long is closed.
   std::chrono::milliseconds idle_timeout{60'000};
   // Open connections; further ones are closed as soon as they are accepted.
   std::size_t max_connections = 1024;
+  // Open connections from one client IP address; further ones from it are closed as soon as
+  // they are accepted, so one client cannot take every slot.
+  std::size_t max_connections_per_client = 128;
   // On shutdown, how long requests in flight may take to finish.
   std::chrono::milliseconds drain_timeout{10'000};
   // Threads doing network I/O, and threads running request handlers (which may block on

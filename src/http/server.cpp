@@ -102,13 +102,11 @@ void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
     spdlog::warn("accept failed: {}", ec.message());
     return Accept();
   }
-  std::size_t open = 0;
-  {
-    std::lock_guard lock(sessions_mutex_);
-    open = sessions_.size();
-  }
-  if (open >= options_.max_connections) {
-    spdlog::warn("connection limit {} reached: closing a new connection", options_.max_connections);
+  boost::system::error_code peer_ec;
+  const auto peer = socket.remote_endpoint(peer_ec);
+  const std::string client = peer_ec ? std::string() : peer.address().to_string();
+  if (const char* refusal = AdmissionRefusal(client)) {
+    NoteRefusal(refusal);
     boost::system::error_code ignored;
     socket.close(ignored);
     return Accept();
@@ -120,19 +118,46 @@ void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   const std::shared_ptr<SessionBase> session = tls_
                                                    ? MakeTlsSession(*this, std::move(socket), *tls_)
                                                    : MakePlainSession(*this, std::move(socket));
-  Register(session);
+  Register(session, client);
   session->Start();
   Accept();
 }
 
-void Server::Register(const std::shared_ptr<SessionBase>& session) {
+const char* Server::AdmissionRefusal(const std::string& client) {
   std::lock_guard lock(sessions_mutex_);
-  sessions_.emplace(session.get(), session);
+  if (sessions_.size() >= options_.max_connections) return "--max-connections reached";
+  const auto it = sessions_per_client_.find(client);
+  if (it != sessions_per_client_.end() && it->second >= options_.max_connections_per_client) {
+    return "--max-connections-per-client reached";
+  }
+  return nullptr;
+}
+
+void Server::NoteRefusal(const char* why) {
+  constexpr std::chrono::seconds kRefusalLogInterval{10};
+  ++refused_since_log_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ < kRefusalLogInterval) return;
+  spdlog::warn("closed {} new connection(s) since the last report: {}", refused_since_log_, why);
+  refused_since_log_ = 0;
+  last_refusal_log_ = now;
+}
+
+void Server::Register(const std::shared_ptr<SessionBase>& session, const std::string& client) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.emplace(session.get(), OpenSession{session, client});
+  ++sessions_per_client_[client];
 }
 
 void Server::Unregister(SessionBase* session) {
   std::lock_guard lock(sessions_mutex_);
-  sessions_.erase(session);
+  const auto it = sessions_.find(session);
+  if (it == sessions_.end()) return;
+  const auto per_client = sessions_per_client_.find(it->second.client);
+  if (per_client != sessions_per_client_.end() && --per_client->second == 0) {
+    sessions_per_client_.erase(per_client);
+  }
+  sessions_.erase(it);
 }
 
 void Server::BeginDrain() {
@@ -143,8 +168,8 @@ void Server::BeginDrain() {
   std::vector<std::shared_ptr<SessionBase>> open;
   {
     std::lock_guard lock(sessions_mutex_);
-    for (auto& [raw, weak] : sessions_) {
-      if (auto session = weak.lock()) open.push_back(std::move(session));
+    for (auto& [raw, entry] : sessions_) {
+      if (auto session = entry.session.lock()) open.push_back(std::move(session));
     }
   }
   for (auto& session : open) session->Shutdown();

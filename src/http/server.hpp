@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "http/options.hpp"
@@ -45,8 +46,9 @@ class Server {
   // connections. Thread-safe; returns at once.
   void Stop();
 
-  // Session bookkeeping, for the sessions themselves.
-  void Register(const std::shared_ptr<SessionBase>& session);
+  // Session bookkeeping: Register when a connection is admitted, Unregister (from the
+  // session's destructor) when it ends.
+  void Register(const std::shared_ptr<SessionBase>& session, const std::string& client);
   void Unregister(SessionBase* session);
 
   const ServerOptions& options() const { return options_; }
@@ -59,6 +61,11 @@ class Server {
   void RunIo();
   void Accept();
   void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  // Why a new connection from `client` may not be admitted, or nullptr when it may.
+  const char* AdmissionRefusal(const std::string& client);
+  // Counts a refused connection; logs the count at most once per kRefusalLogInterval, so a
+  // flood of connections cannot flood the log.
+  void NoteRefusal(const char* why);
   void BeginDrain();
   void WaitForDrain(std::chrono::steady_clock::time_point deadline);
 
@@ -67,8 +74,16 @@ class Server {
   ServerCallbacks callbacks_;
   // Declared before ioc_ so that sessions destroyed with ioc_'s pending handlers can still
   // unregister.
+  struct OpenSession {
+    std::weak_ptr<SessionBase> session;
+    std::string client;  // the peer's IP address
+  };
   std::mutex sessions_mutex_;
-  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
+  std::unordered_map<SessionBase*, OpenSession> sessions_;
+  std::unordered_map<std::string, std::size_t> sessions_per_client_;
+  // Refusals since the last log line; touched only by OnAccept (one accept at a time).
+  std::size_t refused_since_log_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer drain_timer_;

@@ -3,13 +3,13 @@
 // A connection's request/response loop; private to the http library (included by
 // session_plain.cpp and session_tls.cpp).
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <array>
 #include <memory>
 #include <optional>
 
@@ -59,12 +59,11 @@ class Session final : public SessionBase {
 
   void Begin() {
     if constexpr (kTls) {
-      Tcp().expires_after(Options().read_timeout);
-      stream_.async_handshake(net::ssl::stream_base::server,
-                              [self = Self()](beast::error_code ec) {
-                                if (ec) return self->Close();
-                                self->WaitForRequest();
-                              });
+      Tcp().expires_after(Options().first_byte_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server, [self = Self()](beast::error_code ec) {
+        if (ec) return self->Close();
+        self->WaitForRequest();
+      });
     } else {
       WaitForRequest();
     }
@@ -75,7 +74,7 @@ class Session final : public SessionBase {
     if (closing_ || server_.stopping()) return Close();
     if (buffer_.size() > 0) return ReadHeader();
     idle_ = true;
-    Tcp().expires_after(Options().idle_timeout);
+    Tcp().expires_after(first_request_ ? Options().first_byte_timeout : Options().idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = Self()](beast::error_code ec, std::size_t n) {
                               self->idle_ = false;
@@ -87,15 +86,15 @@ class Session final : public SessionBase {
 
   // The whole request, headers and body, must arrive within the read timeout.
   void ReadHeader() {
+    first_request_ = false;
     parser_.emplace();
     head_ = false;
     parser_->header_limit(static_cast<std::uint32_t>(Options().max_header_bytes));
     parser_->body_limit(Options().max_body_bytes);
     Tcp().expires_after(Options().read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = Self()](beast::error_code ec, std::size_t) {
-                               self->OnHeader(ec);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = Self()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -108,7 +107,8 @@ class Session final : public SessionBase {
     if (const auto status = FramingRefusal(request.base())) return Refuse(*status);
     const auto expect = request[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
-      auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      auto interim =
+          std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       return bhttp::async_write(stream_, *interim,
                                 [self = Self(), interim](beast::error_code ec, std::size_t) {
                                   if (ec) return self->Close();
@@ -125,7 +125,7 @@ class Session final : public SessionBase {
 
   void OnBody(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) return Refuse(413);
-    if (ec == bhttp::error::header_limit) return Refuse(431);  // a trailer field too long
+    if (ec == bhttp::error::header_limit) return Refuse(431);     // a trailer field too long
     if (ec == bhttp::error::buffer_overflow) return Refuse(431);  // chunk line or trailers
     if (ec) return IsDisconnect(ec) ? Close() : Refuse(400);
     Dispatch();
@@ -145,16 +145,17 @@ class Session final : public SessionBase {
     const bool keep_alive = message.keep_alive();
     parser_.reset();
     Tcp().expires_never();  // the handler's time is not the client's
-    net::post(server_.workers(), [self = Self(), request = std::move(request), keep_alive]() mutable {
-      common::HttpResponse response = self->server_.callbacks().handle(request);
-      // Parameters may have carried secret values.
-      common::WipeBytes(request.body.data(), request.body.size());
-      common::WipeBytes(request.target.data(), request.target.size());
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response), keep_alive]() mutable {
-                  self->Write(std::move(response), keep_alive);
-                });
-    });
+    net::post(server_.workers(),
+              [self = Self(), request = std::move(request), keep_alive]() mutable {
+                common::HttpResponse response = self->server_.callbacks().handle(request);
+                // Parameters may have carried secret values.
+                common::WipeBytes(request.body.data(), request.body.size());
+                common::WipeBytes(request.target.data(), request.target.size());
+                net::post(self->stream_.get_executor(),
+                          [self, response = std::move(response), keep_alive]() mutable {
+                            self->Write(std::move(response), keep_alive);
+                          });
+              });
   }
 
   void Refuse(int status) {
@@ -183,10 +184,9 @@ class Session final : public SessionBase {
     // A response to HEAD carries the header only (RFC 9110 section 9.3.2), or the client
     // would read the body as the start of the next response.
     auto serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*message);
-    bhttp::async_write_header(stream_, *serializer,
-                              [written, serializer](beast::error_code ec, std::size_t n) {
-                                written(ec, n);
-                              });
+    bhttp::async_write_header(
+        stream_, *serializer,
+        [written, serializer](beast::error_code ec, std::size_t n) { written(ec, n); });
   }
 
   void Close() {
@@ -240,7 +240,8 @@ class Session final : public SessionBase {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
-  bool head_ = false;  // the request being answered is a HEAD
+  bool first_request_ = true;  // no byte of a request has arrived yet
+  bool head_ = false;          // the request being answered is a HEAD
   bool idle_ = false;
   bool closing_ = false;
   bool closed_ = false;
