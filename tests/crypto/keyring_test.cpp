@@ -50,7 +50,7 @@ TEST(MasterKeyTest, TextRoundTripAndStableId) {
 }
 
 TEST(MasterKeyTest, RejectsMalformedText) {
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string(""), std::string(63, 'a'), std::string(65, 'a'), std::string(64, 'g'),
         std::string("00112233445566778899aabbccddeeff00112233445566778899aabbccddeefz")}) {
     EXPECT_THROW(MasterKey::FromText(bad), KeyringError) << bad;
