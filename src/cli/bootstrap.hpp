@@ -4,7 +4,7 @@
 #include <string>
 
 #include "common/clock.hpp"
-#include "store/store.hpp"
+#include "store/accounts.hpp"
 
 namespace coffer::cli {
 
@@ -12,7 +12,7 @@ namespace coffer::cli {
 // `dev@localhost`) with one Owner key and writes its credentials to DATA/credentials.json
 // (0600). An existing credentials file is never overwritten. Returns the credentials path when
 // the file exists (now or from an earlier start).
-std::optional<std::string> BootstrapOwner(store::Store& store, const common::Clock& clock,
+std::optional<std::string> BootstrapOwner(store::AccountStore& accounts, const common::Clock& clock,
                                           const std::string& data_dir);
 
 }  // namespace coffer::cli

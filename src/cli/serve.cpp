@@ -3,6 +3,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <stop_token>
+#include <thread>
+
 #include "api/application_methods.hpp"
 #include "api/key_value_methods.hpp"
 #include "api/router.hpp"
@@ -17,10 +21,6 @@
 #include "service/key_value.hpp"
 #include "service/secrets.hpp"
 #include "store/sqlite/sqlite_store.hpp"
-
-#include <condition_variable>
-#include <stop_token>
-#include <thread>
 
 namespace coffer::cli {
 
@@ -41,8 +41,10 @@ std::shared_ptr<boost::asio::ssl::context> TlsContext(const ServeOptions& o) {
   TlsFiles files{o.tls_cert, o.tls_key};
   if (files.certificate.empty()) {
     files = Startup("TLS", [&] { return EnsureSelfSignedCertificate(o.storage.data_dir); });
-    spdlog::info("TLS certificate {} (self-signed; clients may trust it with "
-                 "NODE_EXTRA_CA_CERTS={})", files.certificate, files.certificate);
+    spdlog::info(
+        "TLS certificate {} (self-signed; clients may trust it with "
+        "NODE_EXTRA_CA_CERTS={})",
+        files.certificate, files.certificate);
   }
   return Startup("TLS", [&] { return http::MakeTlsContext(files.certificate, files.private_key); });
 }
@@ -99,38 +101,43 @@ int RunServe(const ServeOptions& o) {
 
   // Bind first: a bad or busy address fails before anything is written.
   http::Server server = Startup("--listen", [&] { return http::Server(o.server); });
-  Startup("data directory", [&] { PrepareDataDir(o.storage.data_dir); return 0; });
+  Startup("data directory", [&] {
+    PrepareDataDir(o.storage.data_dir);
+    return 0;
+  });
   const DataDirLock lock = Startup("data directory", [&] {
     return DataDirLock(o.storage.data_dir, DataDirLock::Mode::kShared,
                        "a master-key rotation is in progress on " + o.storage.data_dir);
   });
   common::SystemClock clock;
-  store::sqlite::SqliteStore store = Startup("database", [&] {
-    return store::sqlite::SqliteStore({DatabasePath(o.storage.data_dir)});
+  const std::unique_ptr<store::Store> store = Startup("database", [&] {
+    return std::make_unique<store::sqlite::SqliteStore>(
+        store::sqlite::SqliteOptions{DatabasePath(o.storage.data_dir)});
   });
   const crypto::Keyring keyring = Startup("master key", [&] {
-    return OpenKeyring(store, o.storage.data_dir, o.master_key_file);
+    return OpenKeyring(store->meta(), o.storage.data_dir, o.master_key_file);
   });
   auto tls = TlsContext(o);
-  const auto credentials =
-      Startup("first start", [&] { return BootstrapOwner(store, clock, o.storage.data_dir); });
+  const auto credentials = Startup(
+      "first start", [&] { return BootstrapOwner(store->accounts(), clock, o.storage.data_dir); });
 
-  auth::Authenticator authenticator(store, clock, o.auth);
-  service::Applications applications(store, clock, o.applications);
-  service::KeyValue key_value(store, clock);
-  service::ExpirySweeper sweeper(store, clock, o.sweep_batch);
+  auth::Authenticator authenticator(store->accounts(), clock, o.auth);
+  service::Applications applications(store->applications(), clock, o.applications);
+  service::KeyValue key_value(store->key_value(), clock);
+  service::ExpirySweeper sweeper(store->key_value(), clock, o.sweep_batch);
   api::MethodTable methods;
   api::RegisterApplicationMethods(methods, applications);
   api::RegisterKeyValueMethods(methods, applications, key_value);
-  service::Secrets secrets(store, keyring, clock);
+  service::Secrets secrets(store->secrets(), keyring, clock);
   api::RegisterSecretMethods(methods, applications, secrets);
-  const api::Router router(methods, authenticator, store, o.router);
+  const api::Router router(methods, authenticator, store->meta(), o.router);
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
   LogReady(o, server.port(), credentials);
   const http::StaticAssets panel("/panel", http::EmbeddedAssets());
   const auto handle = [&](const common::HttpRequest& request) {
-    const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+    const std::string_view path =
+        std::string_view(request.target).substr(0, request.target.find('?'));
     return panel.Owns(path) ? panel.Serve(request) : router.Handle(request);
   };
   server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal});

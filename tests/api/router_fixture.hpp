@@ -32,24 +32,27 @@ class RouterTest : public ::testing::Test {
 
   RouterTest()
       : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
-        authenticator_(store_, clock_, auth::AuthenticatorOptions{}),
-        applications_(store_, clock_, service::ApplicationsOptions{}) {
-    dev_id_ = store_.CreateAccount("dev", "dev@localhost", 1, Key("owner-key", {"Owner"})).id;
-    other_id_ = store_.CreateAccount("other", "other@localhost", 1, Key("other-key", {"Owner"})).id;
+        authenticator_(store_.accounts(), clock_, auth::AuthenticatorOptions{}),
+        applications_(store_.applications(), clock_, service::ApplicationsOptions{}) {
+    auto& accounts = store_.accounts();
+    dev_id_ = accounts.Create("dev", "dev@localhost", 1, Key("owner-key", {"Owner"})).value().id;
+    other_id_ =
+        accounts.Create("other", "other@localhost", 1, Key("other-key", {"Owner"})).value().id;
     const std::pair<std::string, std::vector<std::string>> more_keys[] = {
         {"developer-key", {"Developer"}}, {"support-key", {"Support"}}, {"noroles-key", {}}};
     for (const auto& [id, roles] : more_keys) {
       store::ServiceKey key = Key(id, roles);
       key.account_id = dev_id_;
-      store_.AddServiceKey(key);
+      EXPECT_EQ(accounts.AddKey(key), store::Outcome::kOk);
     }
-    store_.SetApiKeyHash(dev_id_, crypto::Sha256Hex("legacy-secret"));
+    EXPECT_EQ(accounts.SetApiKeyHash(dev_id_, crypto::Sha256Hex("legacy-secret")),
+              store::Outcome::kOk);
     RegisterApplicationMethods(methods_, applications_);
     UseOptions(RouterOptions{});
   }
 
   void UseOptions(RouterOptions options) {
-    router_ = std::make_unique<Router>(methods_, authenticator_, store_, options);
+    router_ = std::make_unique<Router>(methods_, authenticator_, store_.meta(), options);
   }
 
   static store::ServiceKey Key(std::string id, std::vector<std::string> roles) {

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,15 +15,17 @@ using Roles = std::vector<std::string>;
 
 TEST_F(SqliteStoreTest, CreateAccountStoresAccountAndFirstKey) {
   ServiceKey first = Key("k1", /*account_id=*/999, {"Owner"});  // account_id is ignored
-  const Account account = store_->CreateAccount("dev", "dev@localhost", 1234, first);
+  const auto created = accounts().Create("dev", "dev@localhost", 1234, first);
+  ASSERT_TRUE(created.ok());
+  const Account& account = created.value();
   EXPECT_GE(account.id, 1);
   EXPECT_EQ(account.name, "dev");
   EXPECT_EQ(account.email, "dev@localhost");
   EXPECT_EQ(account.api_key_hash, "");
   EXPECT_EQ(account.created, 1234);
-  EXPECT_TRUE(store_->HasAccounts());
+  EXPECT_TRUE(accounts().HasAny());
 
-  const auto key = store_->FindServiceKey("k1");
+  const auto key = accounts().FindKey("k1");
   ASSERT_TRUE(key);
   EXPECT_EQ(key->account_id, account.id);
   EXPECT_EQ(key->public_key_pem, first.public_key_pem);
@@ -44,58 +45,60 @@ TEST_F(SqliteStoreTest, AccountIdsIncrease) {
 TEST_F(SqliteStoreTest, FindsAccountsByIdNameAndEmail) {
   const Account dev = MakeAccount("dev");
   const Account other = MakeAccount("other");
-  EXPECT_EQ(store_->FindAccountById(dev.id)->name, "dev");
-  EXPECT_EQ(store_->FindAccountById(other.id)->name, "other");
-  EXPECT_EQ(store_->FindAccountByName("other")->id, other.id);
-  EXPECT_EQ(store_->FindAccountByEmail("dev@example.com")->id, dev.id);
+  EXPECT_EQ(accounts().FindById(dev.id)->name, "dev");
+  EXPECT_EQ(accounts().FindById(other.id)->name, "other");
+  EXPECT_EQ(accounts().FindByName("other")->id, other.id);
+  EXPECT_EQ(accounts().FindByEmail("dev@example.com")->id, dev.id);
 
-  EXPECT_EQ(store_->FindAccountById(other.id + 100), std::nullopt);
-  EXPECT_EQ(store_->FindAccountById(0), std::nullopt);
-  EXPECT_EQ(store_->FindAccountById(-1), std::nullopt);
-  EXPECT_EQ(store_->FindAccountByName("nobody"), std::nullopt);
-  EXPECT_EQ(store_->FindAccountByName(""), std::nullopt);
-  EXPECT_EQ(store_->FindAccountByEmail("nobody@example.com"), std::nullopt);
+  EXPECT_EQ(accounts().FindById(other.id + 100), std::nullopt);
+  EXPECT_EQ(accounts().FindById(0), std::nullopt);
+  EXPECT_EQ(accounts().FindById(-1), std::nullopt);
+  EXPECT_EQ(accounts().FindByName("nobody"), std::nullopt);
+  EXPECT_EQ(accounts().FindByName(""), std::nullopt);
+  EXPECT_EQ(accounts().FindByEmail("nobody@example.com"), std::nullopt);
 }
 
 TEST_F(SqliteStoreTest, DuplicateAccountNameConflictsAndLeavesNoKeyBehind) {
   const Account dev = MakeAccount("dev");
-  EXPECT_THROW(store_->CreateAccount("dev", "second@example.com", 1, Key("second-key")), Conflict);
-  EXPECT_EQ(store_->FindServiceKey("second-key"), std::nullopt);
-  EXPECT_EQ(store_->FindAccountByEmail("second@example.com"), std::nullopt);
-  ASSERT_EQ(store_->ListServiceKeys(dev.id).size(), 1u);
+  EXPECT_EQ(accounts().Create("dev", "second@example.com", 1, Key("second-key")).outcome(),
+            Outcome::kConflict);
+  EXPECT_EQ(accounts().FindKey("second-key"), std::nullopt);
+  EXPECT_EQ(accounts().FindByEmail("second@example.com"), std::nullopt);
+  ASSERT_EQ(accounts().ListKeys(dev.id).size(), 1u);
   // The store still works after the rolled-back transaction.
   EXPECT_NO_THROW(MakeAccount("next"));
 }
 
 TEST_F(SqliteStoreTest, DuplicateFirstKeyIdConflictsAndLeavesNoAccountBehind) {
   MakeAccount("dev");
-  EXPECT_THROW(store_->CreateAccount("fresh", "fresh@example.com", 1, Key("dev-key")), Conflict);
-  EXPECT_EQ(store_->FindAccountByName("fresh"), std::nullopt);
+  EXPECT_EQ(accounts().Create("fresh", "fresh@example.com", 1, Key("dev-key")).outcome(),
+            Outcome::kConflict);
+  EXPECT_EQ(accounts().FindByName("fresh"), std::nullopt);
 }
 
 TEST_F(SqliteStoreTest, SetApiKeyHash) {
   const Account dev = MakeAccount("dev");
-  EXPECT_TRUE(store_->SetApiKeyHash(dev.id, "hash-1"));
-  EXPECT_EQ(store_->FindAccountById(dev.id)->api_key_hash, "hash-1");
-  EXPECT_TRUE(store_->SetApiKeyHash(dev.id, "hash-2"));  // replaces
-  EXPECT_EQ(store_->FindAccountByName("dev")->api_key_hash, "hash-2");
-  EXPECT_FALSE(store_->SetApiKeyHash(dev.id + 1, "hash-3"));
+  EXPECT_EQ(accounts().SetApiKeyHash(dev.id, "hash-1"), Outcome::kOk);
+  EXPECT_EQ(accounts().FindById(dev.id)->api_key_hash, "hash-1");
+  EXPECT_EQ(accounts().SetApiKeyHash(dev.id, "hash-2"), Outcome::kOk);  // replaces
+  EXPECT_EQ(accounts().FindByName("dev")->api_key_hash, "hash-2");
+  EXPECT_EQ(accounts().SetApiKeyHash(dev.id + 1, "hash-3"), Outcome::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, AddServiceKeyToUnknownAccountIsInvalidArgument) {
+TEST_F(SqliteStoreTest, AddServiceKeyToUnknownAccountIsNotFound) {
   MakeAccount("dev");
-  EXPECT_THROW(store_->AddServiceKey(Key("orphan", 4242)), std::invalid_argument);
-  EXPECT_EQ(store_->FindServiceKey("orphan"), std::nullopt);
+  EXPECT_EQ(accounts().AddKey(Key("orphan", 4242)), Outcome::kNotFound);
+  EXPECT_EQ(accounts().FindKey("orphan"), std::nullopt);
 }
 
 TEST_F(SqliteStoreTest, AddServiceKeyWithExistingIdConflicts) {
   const Account dev = MakeAccount("dev");
   const Account other = MakeAccount("other");
-  EXPECT_THROW(store_->AddServiceKey(Key("dev-key", dev.id)), Conflict);
-  EXPECT_THROW(store_->AddServiceKey(Key("dev-key", other.id)), Conflict);
-  EXPECT_EQ(store_->FindServiceKey("dev-key")->account_id, dev.id);
-  EXPECT_EQ(store_->FindServiceKey("dev-key")->account_name, "dev");
-  EXPECT_EQ(store_->ListServiceKeys(other.id).at(0).account_name, "other");
+  EXPECT_EQ(accounts().AddKey(Key("dev-key", dev.id)), Outcome::kConflict);
+  EXPECT_EQ(accounts().AddKey(Key("dev-key", other.id)), Outcome::kConflict);
+  EXPECT_EQ(accounts().FindKey("dev-key")->account_id, dev.id);
+  EXPECT_EQ(accounts().FindKey("dev-key")->account_name, "dev");
+  EXPECT_EQ(accounts().ListKeys(other.id).at(0).account_name, "other");
 }
 
 TEST_F(SqliteStoreTest, RolesRoundTrip) {
@@ -110,8 +113,8 @@ TEST_F(SqliteStoreTest, RolesRoundTrip) {
   int n = 0;
   for (const auto& roles : cases) {
     const std::string id = "key-" + std::to_string(n++);
-    store_->AddServiceKey(Key(id, dev.id, roles));
-    const auto key = store_->FindServiceKey(id);
+    ASSERT_EQ(accounts().AddKey(Key(id, dev.id, roles)), Outcome::kOk);
+    const auto key = accounts().FindKey(id);
     ASSERT_TRUE(key);
     EXPECT_EQ(key->roles, roles) << id;
   }
@@ -123,8 +126,8 @@ TEST_F(SqliteStoreTest, KeyFieldsRoundTrip) {
   key.enabled = false;
   key.description = "rotated out; \xC3\xA9t\xC3\xA9";
   key.created = 1'800'000'000;
-  store_->AddServiceKey(key);
-  const auto found = store_->FindServiceKey("disabled");
+  ASSERT_EQ(accounts().AddKey(key), Outcome::kOk);
+  const auto found = accounts().FindKey("disabled");
   ASSERT_TRUE(found);
   EXPECT_FALSE(found->enabled);
   EXPECT_EQ(found->description, key.description);
@@ -134,10 +137,10 @@ TEST_F(SqliteStoreTest, KeyFieldsRoundTrip) {
 
 TEST_F(SqliteStoreTest, KeyIdsAreExactAndCaseSensitive) {
   MakeAccount("dev");
-  EXPECT_TRUE(store_->FindServiceKey("dev-key"));
-  EXPECT_EQ(store_->FindServiceKey("DEV-KEY"), std::nullopt);
-  EXPECT_EQ(store_->FindServiceKey("dev-key "), std::nullopt);
-  EXPECT_EQ(store_->FindServiceKey(""), std::nullopt);
+  EXPECT_TRUE(accounts().FindKey("dev-key"));
+  EXPECT_EQ(accounts().FindKey("DEV-KEY"), std::nullopt);
+  EXPECT_EQ(accounts().FindKey("dev-key "), std::nullopt);
+  EXPECT_EQ(accounts().FindKey(""), std::nullopt);
 }
 
 TEST_F(SqliteStoreTest, ListServiceKeysIsPerAccount) {
@@ -145,31 +148,31 @@ TEST_F(SqliteStoreTest, ListServiceKeysIsPerAccount) {
   const Account other = MakeAccount("other");
   ServiceKey later = Key("b-later", dev.id);
   later.created = 1'700'000'100;
-  store_->AddServiceKey(later);
-  store_->AddServiceKey(Key("a-same-time", dev.id));
+  ASSERT_EQ(accounts().AddKey(later), Outcome::kOk);
+  ASSERT_EQ(accounts().AddKey(Key("a-same-time", dev.id)), Outcome::kOk);
 
   std::vector<std::string> ids;
-  for (const auto& key : store_->ListServiceKeys(dev.id)) {
+  for (const auto& key : accounts().ListKeys(dev.id)) {
     EXPECT_EQ(key.account_id, dev.id);
     ids.push_back(key.key_id);
   }
   std::sort(ids.begin(), ids.end());  // the order is not part of the contract
   EXPECT_EQ(ids, (std::vector<std::string>{"a-same-time", "b-later", "dev-key"}));
-  ASSERT_EQ(store_->ListServiceKeys(other.id).size(), 1u);
-  EXPECT_TRUE(store_->ListServiceKeys(other.id + 10).empty());
+  ASSERT_EQ(accounts().ListKeys(other.id).size(), 1u);
+  EXPECT_TRUE(accounts().ListKeys(other.id + 10).empty());
 }
 
 TEST_F(SqliteStoreTest, DeleteServiceKey) {
   const Account dev = MakeAccount("dev");
-  store_->AddServiceKey(Key("second", dev.id));
-  EXPECT_TRUE(store_->DeleteServiceKey("dev-key"));
-  EXPECT_EQ(store_->FindServiceKey("dev-key"), std::nullopt);
-  EXPECT_FALSE(store_->DeleteServiceKey("dev-key"));
-  EXPECT_FALSE(store_->DeleteServiceKey("never-existed"));
-  ASSERT_EQ(store_->ListServiceKeys(dev.id).size(), 1u);
-  EXPECT_EQ(store_->ListServiceKeys(dev.id)[0].key_id, "second");
+  ASSERT_EQ(accounts().AddKey(Key("second", dev.id)), Outcome::kOk);
+  EXPECT_EQ(accounts().DeleteKey("dev-key"), Outcome::kOk);
+  EXPECT_EQ(accounts().FindKey("dev-key"), std::nullopt);
+  EXPECT_EQ(accounts().DeleteKey("dev-key"), Outcome::kNotFound);
+  EXPECT_EQ(accounts().DeleteKey("never-existed"), Outcome::kNotFound);
+  ASSERT_EQ(accounts().ListKeys(dev.id).size(), 1u);
+  EXPECT_EQ(accounts().ListKeys(dev.id)[0].key_id, "second");
   // The account itself stays.
-  EXPECT_TRUE(store_->FindAccountById(dev.id));
+  EXPECT_TRUE(accounts().FindById(dev.id));
 }
 
 }  // namespace

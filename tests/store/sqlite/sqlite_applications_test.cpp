@@ -16,14 +16,23 @@ class SqliteApplicationsTest : public SqliteStoreTest {
  protected:
   SqliteApplicationsTest() : dev_(MakeAccount("dev")), other_(MakeAccount("other")) {}
 
-  Application Create(const std::string& name, int64_t account_id = 0, int64_t max = 0) {
-    return store_->CreateApplication(account_id == 0 ? dev_.id : account_id, name, false, 1000,
-                                     max);
+  Result<Application> TryCreate(const std::string& name, int64_t account_id = 0, int64_t max = 0) {
+    return applications().Create(account_id == 0 ? dev_.id : account_id, name, false, 1000, max);
+  }
+
+  Application Create(const std::string& name, int64_t account_id = 0) {
+    auto created = TryCreate(name, account_id);
+    EXPECT_TRUE(created.ok()) << name;
+    return created.value();
+  }
+
+  SelectionOutcome Delete(int64_t account_id, const ApplicationSelection& selection) {
+    return applications().Delete(account_id, selection);
   }
 
   std::vector<std::string> Names(int64_t account_id) {
     std::vector<std::string> names;
-    for (const auto& app : store_->ListApplications(account_id)) names.push_back(app.short_name);
+    for (const auto& app : applications().List(account_id)) names.push_back(app.short_name);
     return names;
   }
 
@@ -32,32 +41,32 @@ class SqliteApplicationsTest : public SqliteStoreTest {
 };
 
 TEST_F(SqliteApplicationsTest, CreateAndFind) {
-  const Application app = store_->CreateApplication(dev_.id, "myapp", true, 1'715'350'955, 0);
+  const Application app = applications().Create(dev_.id, "myapp", true, 1'715'350'955, 0).value();
   EXPECT_GE(app.id, 1);
   EXPECT_EQ(app.account_id, dev_.id);
   EXPECT_EQ(app.short_name, "myapp");
   EXPECT_TRUE(app.secure_record_storage);
   EXPECT_EQ(app.modified, 1'715'350'955);
 
-  const auto by_id = store_->FindApplication(dev_.id, app.id);
+  const auto by_id = applications().Find(dev_.id, app.id);
   ASSERT_TRUE(by_id);
   EXPECT_EQ(by_id->id, app.id);
   EXPECT_EQ(by_id->short_name, "myapp");
   EXPECT_TRUE(by_id->secure_record_storage);
   EXPECT_EQ(by_id->modified, 1'715'350'955);
 
-  const auto by_name = store_->FindApplicationByShortName(dev_.id, "myapp");
+  const auto by_name = applications().FindByShortName(dev_.id, "myapp");
   ASSERT_TRUE(by_name);
   EXPECT_EQ(by_name->id, app.id);
 }
 
 TEST_F(SqliteApplicationsTest, AnotherAccountsApplicationIsInvisible) {
   const Application app = Create("private");
-  EXPECT_EQ(store_->FindApplication(other_.id, app.id), std::nullopt);
-  EXPECT_EQ(store_->FindApplicationByShortName(other_.id, "private"), std::nullopt);
-  EXPECT_TRUE(store_->ListApplications(other_.id).empty());
-  EXPECT_EQ(store_->FindApplication(dev_.id, app.id + 1), std::nullopt);
-  EXPECT_EQ(store_->FindApplicationByShortName(dev_.id, "missing"), std::nullopt);
+  EXPECT_EQ(applications().Find(other_.id, app.id), std::nullopt);
+  EXPECT_EQ(applications().FindByShortName(other_.id, "private"), std::nullopt);
+  EXPECT_TRUE(applications().List(other_.id).empty());
+  EXPECT_EQ(applications().Find(dev_.id, app.id + 1), std::nullopt);
+  EXPECT_EQ(applications().FindByShortName(dev_.id, "missing"), std::nullopt);
 }
 
 TEST_F(SqliteApplicationsTest, ListIsOrderedById) {
@@ -65,7 +74,7 @@ TEST_F(SqliteApplicationsTest, ListIsOrderedById) {
   const Application a = Create("alpha");
   const Application b = Create("bravo");
   Create("elsewhere", other_.id);
-  const auto list = store_->ListApplications(dev_.id);
+  const auto list = applications().List(dev_.id);
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0].id, c.id);
   EXPECT_EQ(list[1].id, a.id);
@@ -76,7 +85,7 @@ TEST_F(SqliteApplicationsTest, ListIsOrderedById) {
 
 TEST_F(SqliteApplicationsTest, DuplicateNameInAccountConflicts) {
   Create("myapp");
-  EXPECT_THROW(Create("myapp"), Conflict);
+  EXPECT_EQ(TryCreate("myapp").outcome(), Outcome::kConflict);
   EXPECT_EQ(Names(dev_.id), (std::vector<std::string>{"myapp"}));
 }
 
@@ -84,40 +93,40 @@ TEST_F(SqliteApplicationsTest, SameNameInTwoAccountsIsFine) {
   const Application mine = Create("shared");
   const Application theirs = Create("shared", other_.id);
   EXPECT_NE(mine.id, theirs.id);
-  EXPECT_EQ(store_->FindApplicationByShortName(dev_.id, "shared")->id, mine.id);
-  EXPECT_EQ(store_->FindApplicationByShortName(other_.id, "shared")->id, theirs.id);
+  EXPECT_EQ(applications().FindByShortName(dev_.id, "shared")->id, mine.id);
+  EXPECT_EQ(applications().FindByShortName(other_.id, "shared")->id, theirs.id);
 }
 
 TEST_F(SqliteApplicationsTest, MaxPerAccountIsEnforcedPerAccount) {
-  Create("one", dev_.id, 2);
-  Create("two", dev_.id, 2);
-  EXPECT_THROW(Create("three", dev_.id, 2), LimitExceeded);
+  EXPECT_TRUE(TryCreate("one", dev_.id, 2).ok());
+  EXPECT_TRUE(TryCreate("two", dev_.id, 2).ok());
+  EXPECT_EQ(TryCreate("three", dev_.id, 2).outcome(), Outcome::kLimitExceeded);
   EXPECT_EQ(Names(dev_.id).size(), 2u);
-  EXPECT_NO_THROW(Create("three", other_.id, 2));  // another account has room
-  EXPECT_NO_THROW(Create("three", dev_.id, 0));    // 0 = unlimited
-  EXPECT_NO_THROW(Create("four", dev_.id, 4));
+  EXPECT_TRUE(TryCreate("three", other_.id, 2).ok());  // another account has room
+  EXPECT_TRUE(TryCreate("three", dev_.id, 0).ok());    // 0 = unlimited
+  EXPECT_TRUE(TryCreate("four", dev_.id, 4).ok());
 }
 
 TEST_F(SqliteApplicationsTest, UpdateWritesNameFlagAndModified) {
   const Application app = Create("before");
-  const auto updated = store_->UpdateApplication(dev_.id, app.id, {"after", true, 2000});
-  ASSERT_TRUE(updated);
+  const auto updated = applications().Update(dev_.id, app.id, {"after", true, 2000});
+  ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated->short_name, "after");
   EXPECT_TRUE(updated->secure_record_storage);
   EXPECT_EQ(updated->modified, 2000);
-  const auto found = store_->FindApplication(dev_.id, app.id);
+  const auto found = applications().Find(dev_.id, app.id);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->short_name, "after");
   EXPECT_TRUE(found->secure_record_storage);
   EXPECT_EQ(found->modified, 2000);
-  EXPECT_EQ(store_->FindApplicationByShortName(dev_.id, "before"), std::nullopt);
+  EXPECT_EQ(applications().FindByShortName(dev_.id, "before"), std::nullopt);
 }
 
 TEST_F(SqliteApplicationsTest, UpdateKeepsAbsentFieldsAsTheyAreInTheRow) {
   const Application app = Create("name");
-  store_->UpdateApplication(dev_.id, app.id, {std::nullopt, true, 2000});
-  const auto renamed = store_->UpdateApplication(dev_.id, app.id, {"renamed", std::nullopt, 3000});
-  ASSERT_TRUE(renamed);
+  ASSERT_TRUE(applications().Update(dev_.id, app.id, {std::nullopt, true, 2000}).ok());
+  const auto renamed = applications().Update(dev_.id, app.id, {"renamed", std::nullopt, 3000});
+  ASSERT_TRUE(renamed.ok());
   EXPECT_EQ(renamed->short_name, "renamed");
   EXPECT_TRUE(renamed->secure_record_storage) << "the flag set by the earlier update stays";
   EXPECT_EQ(renamed->modified, 3000);
@@ -125,38 +134,40 @@ TEST_F(SqliteApplicationsTest, UpdateKeepsAbsentFieldsAsTheyAreInTheRow) {
 
 TEST_F(SqliteApplicationsTest, UpdateToItsOwnNameIsFine) {
   const Application app = Create("same");
-  EXPECT_NO_THROW(store_->UpdateApplication(dev_.id, app.id, {"same", std::nullopt, 3000}));
-  EXPECT_EQ(store_->FindApplication(dev_.id, app.id)->modified, 3000);
+  EXPECT_TRUE(applications().Update(dev_.id, app.id, {"same", std::nullopt, 3000}).ok());
+  EXPECT_EQ(applications().Find(dev_.id, app.id)->modified, 3000);
 }
 
 TEST_F(SqliteApplicationsTest, UpdateToATakenNameConflictsAndChangesNothing) {
   Create("taken");
   const Application app = Create("mine");
   Create("free-elsewhere", other_.id);
-  EXPECT_THROW(store_->UpdateApplication(dev_.id, app.id, {"taken", true, 5000}), Conflict);
-  const auto found = store_->FindApplication(dev_.id, app.id);
+  EXPECT_EQ(applications().Update(dev_.id, app.id, {"taken", true, 5000}).outcome(),
+            Outcome::kConflict);
+  const auto found = applications().Find(dev_.id, app.id);
   EXPECT_EQ(found->short_name, "mine");
   EXPECT_FALSE(found->secure_record_storage);
   EXPECT_EQ(found->modified, 1000);
   // A name used only by another account is free here.
-  EXPECT_NO_THROW(store_->UpdateApplication(dev_.id, app.id, {"free-elsewhere", std::nullopt, 6000}));
+  EXPECT_TRUE(applications().Update(dev_.id, app.id, {"free-elsewhere", std::nullopt, 6000}).ok());
 }
 
 TEST_F(SqliteApplicationsTest, UpdateOfAMissingOrForeignApplicationFindsNothing) {
   const Application theirs = Create("theirs", other_.id);
-  EXPECT_EQ(store_->UpdateApplication(dev_.id, theirs.id, {"hijacked", true, 2000}), std::nullopt);
-  EXPECT_EQ(store_->FindApplication(other_.id, theirs.id)->short_name, "theirs");
-  EXPECT_EQ(store_->UpdateApplication(dev_.id, theirs.id + 100, {"x", std::nullopt, 2000}),
-            std::nullopt);
+  EXPECT_EQ(applications().Update(dev_.id, theirs.id, {"hijacked", true, 2000}).outcome(),
+            Outcome::kNotFound);
+  EXPECT_EQ(applications().Find(other_.id, theirs.id)->short_name, "theirs");
+  EXPECT_EQ(applications().Update(dev_.id, theirs.id + 100, {"x", std::nullopt, 2000}).outcome(),
+            Outcome::kNotFound);
 }
 
 TEST_F(SqliteApplicationsTest, IdsAreNeverReused) {
   const Application a = Create("a1");
   const Application b = Create("b1");
-  store_->DeleteApplications(dev_.id, {false, {b.id}, {}});
+  ASSERT_EQ(Delete(dev_.id, {false, {b.id}, {}}), kDeleted);
   const Application c = Create("c1");
   EXPECT_GT(c.id, b.id);
-  store_->DeleteApplications(dev_.id, {false, {a.id, c.id}, {}});
+  ASSERT_EQ(Delete(dev_.id, {false, {a.id, c.id}, {}}), kDeleted);
   Reopen();
   const Application d = Create("d1");
   EXPECT_GT(d.id, c.id);
@@ -168,16 +179,16 @@ TEST_F(SqliteApplicationsTest, DeleteIsTheUnionOfIdsAndNames) {
   const Application a = Create("a1");
   const Application b = Create("b1");
   Create("c1");
-  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {a.id}, {"a1", "c1"}}), SelectionMiss::kNone);
+  EXPECT_EQ(Delete(dev_.id, {false, {a.id}, {"a1", "c1"}}), kDeleted);
   EXPECT_EQ(Names(dev_.id), (std::vector<std::string>{"b1"}));
-  EXPECT_TRUE(store_->FindApplication(dev_.id, b.id));
+  EXPECT_TRUE(applications().Find(dev_.id, b.id));
 }
 
 TEST_F(SqliteApplicationsTest, DeleteAllIsScopedByAccount) {
   Create("a1");
   Create("b1");
   Create("theirs", other_.id);
-  EXPECT_EQ(store_->DeleteApplications(dev_.id, {true, {}, {}}), SelectionMiss::kNone);
+  EXPECT_EQ(Delete(dev_.id, {true, {}, {}}), kDeleted);
   EXPECT_TRUE(Names(dev_.id).empty());
   EXPECT_EQ(Names(other_.id), (std::vector<std::string>{"theirs"}));
 }
@@ -185,10 +196,10 @@ TEST_F(SqliteApplicationsTest, DeleteAllIsScopedByAccount) {
 TEST_F(SqliteApplicationsTest, DeleteIsAllOrNothingAndScopedByAccount) {
   const Application mine = Create("mine");
   const Application theirs = Create("theirs", other_.id);
-  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {mine.id, theirs.id}, {}}), SelectionMiss::kId);
-  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {mine.id}, {"theirs"}}), SelectionMiss::kName);
-  EXPECT_EQ(store_->DeleteApplications(dev_.id, {true, {987654}, {}}), SelectionMiss::kId);
-  EXPECT_EQ(store_->DeleteApplications(dev_.id, {false, {}, {""}}), SelectionMiss::kName);
+  EXPECT_EQ(Delete(dev_.id, {false, {mine.id, theirs.id}, {}}), kMissingId);
+  EXPECT_EQ(Delete(dev_.id, {false, {mine.id}, {"theirs"}}), kMissingName);
+  EXPECT_EQ(Delete(dev_.id, {true, {987654}, {}}), kMissingId);
+  EXPECT_EQ(Delete(dev_.id, {false, {}, {""}}), kMissingName);
   EXPECT_EQ(Names(dev_.id), (std::vector<std::string>{"mine"}));
   EXPECT_EQ(Names(other_.id), (std::vector<std::string>{"theirs"}));
 }
@@ -199,29 +210,38 @@ TEST_F(SqliteApplicationsTest, ConcurrentDeletesOfOneApplicationSucceedOnce) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
-      if (store_->DeleteApplications(dev_.id, {false, {app.id}, {}}) == SelectionMiss::kNone) ++deleted;
+      if (Delete(dev_.id, {false, {app.id}, {}}) == kDeleted) ++deleted;
     });
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(deleted.load(), 1);
 }
 
-TEST_F(SqliteApplicationsTest, WritesToADeletedApplicationAreRefused) {
+TEST_F(SqliteApplicationsTest, CallsOnADeletedApplicationAreRefused) {
   const Application app = Create("gone");
-  EXPECT_TRUE(store_->ApplicationExists(app.id));
-  store_->DeleteApplications(dev_.id, {false, {app.id}, {}});
-  EXPECT_FALSE(store_->ApplicationExists(app.id));
-  EXPECT_THROW(store_->PutKvItem(app.id, {"k", "v", 5000}), ApplicationGone);
-  EXPECT_THROW(store_->DeleteKvItem(app.id, "k", 1000), ApplicationGone);
-  EXPECT_THROW(store_->EnsureDataKey(app.id, "wrapped"), ApplicationGone);
-  EXPECT_THROW(store_->AddSecret(app.id, "s", 1000,
-                                 [](int64_t) { return SealedSecretFields{"sealed", std::nullopt}; }),
-               ApplicationGone);
-  EXPECT_THROW(store_->ReviseSecret(app.id, {1, ""},
-                                    [](const SecretRecord&) { return std::optional<SecretRecord>(); }),
-               ApplicationGone);
-  EXPECT_THROW(store_->DeleteSecrets(app.id, {true, {}, {}}), ApplicationGone);
-  EXPECT_EQ(store_->GetKvItem(app.id, "k", 1000), std::nullopt);
+  EXPECT_EQ(key_value().Get(app.id, "k", 1000).outcome(), Outcome::kNotFound);
+  ASSERT_EQ(Delete(dev_.id, {false, {app.id}, {}}), kDeleted);
+  EXPECT_EQ(applications().Find(dev_.id, app.id), std::nullopt);
+  EXPECT_EQ(key_value().Put(app.id, {"k", "v", 5000}), Outcome::kApplicationGone);
+  EXPECT_EQ(key_value().Delete(app.id, "k", 1000), Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().EnsureDataKey(app.id, "wrapped").outcome(), Outcome::kApplicationGone);
+  EXPECT_EQ(secrets()
+                .Add(app.id, "s", 1000,
+                     [](int64_t) {
+                       return SealedSecretFields{"sealed", std::nullopt};
+                     })
+                .outcome(),
+            Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().Revise(app.id, {1, ""},
+                             [](const SecretRecord&) { return std::optional<SecretRecord>(); }),
+            Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().Delete(app.id, {true, {}, {}}).outcome, Outcome::kApplicationGone);
+  // Reads that find nothing say why.
+  EXPECT_EQ(key_value().Get(app.id, "k", 1000).outcome(), Outcome::kApplicationGone);
+  EXPECT_EQ(key_value().List(app.id, "", 1000, 0, 10, true).outcome(), Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().GetDataKey(app.id).outcome(), Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().Find(app.id, {1, ""}).outcome(), Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().List(app.id, "", 0, 10).outcome(), Outcome::kApplicationGone);
 }
 
 }  // namespace

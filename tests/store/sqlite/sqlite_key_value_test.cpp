@@ -16,22 +16,30 @@ class SqliteKeyValueTest : public SqliteStoreTest {
  protected:
   SqliteKeyValueTest() {
     const Account dev = MakeAccount("dev");
-    app_ = store_->CreateApplication(dev.id, "app", false, kNow, 0).id;
-    other_app_ = store_->CreateApplication(dev.id, "other-app", false, kNow, 0).id;
+    app_ = applications().Create(dev.id, "app", false, kNow, 0).value().id;
+    other_app_ = applications().Create(dev.id, "other-app", false, kNow, 0).value().id;
   }
 
   void Put(const std::string& key, const std::string& value, int64_t expires_at = kNow + 100,
            int64_t app = 0) {
-    store_->PutKvItem(app == 0 ? app_ : app, KvItem{key, value, expires_at});
+    ASSERT_EQ(key_value().Put(app == 0 ? app_ : app, KvItem{key, value, expires_at}), Outcome::kOk);
   }
 
   std::vector<std::string> Keys(const std::string& prefix, int64_t offset = 0, int64_t limit = 50,
                                 int64_t now = kNow) {
     std::vector<std::string> keys;
-    for (const auto& item : store_->ListKvItems(app_, prefix, now, offset, limit, false)) {
+    for (const auto& item : key_value().List(app_, prefix, now, offset, limit, false).value()) {
       keys.push_back(item.key);
     }
     return keys;
+  }
+
+  // The item, or nullopt when the store answers kNotFound.
+  std::optional<KvItem> Get(int64_t app, std::string_view key, int64_t now) {
+    auto item = key_value().Get(app, key, now);
+    EXPECT_NE(item.outcome(), Outcome::kApplicationGone);
+    if (!item.ok()) return std::nullopt;
+    return std::move(item).value();
   }
 
   int64_t app_ = 0;
@@ -42,55 +50,55 @@ using Keys_ = std::vector<std::string>;
 
 TEST_F(SqliteKeyValueTest, PutGetAndReplace) {
   Put("order:1", "+15551234567", kNow + 10);
-  auto item = store_->GetKvItem(app_, "order:1", kNow);
+  auto item = Get(app_, "order:1", kNow);
   ASSERT_TRUE(item);
   EXPECT_EQ(item->key, "order:1");
   EXPECT_EQ(item->value, "+15551234567");
   EXPECT_EQ(item->expires_at, kNow + 10);
 
   Put("order:1", "replaced", kNow + 20);
-  item = store_->GetKvItem(app_, "order:1", kNow);
+  item = Get(app_, "order:1", kNow);
   EXPECT_EQ(item->value, "replaced");
   EXPECT_EQ(item->expires_at, kNow + 20);
-  EXPECT_EQ(store_->GetKvItem(app_, "order:2", kNow), std::nullopt);
-  EXPECT_EQ(store_->GetKvItem(app_, "ORDER:1", kNow), std::nullopt);  // case-sensitive
+  EXPECT_EQ(Get(app_, "order:2", kNow), std::nullopt);
+  EXPECT_EQ(Get(app_, "ORDER:1", kNow), std::nullopt);  // case-sensitive
 }
 
 TEST_F(SqliteKeyValueTest, EmptyValueAndUnicodeRoundTrip) {
   Put("empty", "");
   Put("\xD0\xBA\xD0\xBB\xD1\x8E\xD1\x87", "\xF0\x9F\x98\x80 value");
-  EXPECT_EQ(store_->GetKvItem(app_, "empty", kNow)->value, "");
-  EXPECT_EQ(store_->GetKvItem(app_, "\xD0\xBA\xD0\xBB\xD1\x8E\xD1\x87", kNow)->value,
-            "\xF0\x9F\x98\x80 value");
+  EXPECT_EQ(Get(app_, "empty", kNow)->value, "");
+  EXPECT_EQ(Get(app_, "\xD0\xBA\xD0\xBB\xD1\x8E\xD1\x87", kNow)->value, "\xF0\x9F\x98\x80 value");
 }
 
 TEST_F(SqliteKeyValueTest, ItemsAreInvisibleFromTheirExpirySecond) {
   Put("k", "v", kNow + 5);
-  EXPECT_TRUE(store_->GetKvItem(app_, "k", kNow + 4));
-  EXPECT_EQ(store_->GetKvItem(app_, "k", kNow + 5), std::nullopt);
+  EXPECT_TRUE(Get(app_, "k", kNow + 4));
+  EXPECT_EQ(Get(app_, "k", kNow + 5), std::nullopt);
   EXPECT_EQ(Keys("", 0, 50, kNow + 5), Keys_{});
   // Replacing an expired item revives the key.
   Put("k", "again", kNow + 50);
-  EXPECT_EQ(store_->GetKvItem(app_, "k", kNow + 5)->value, "again");
+  EXPECT_EQ(Get(app_, "k", kNow + 5)->value, "again");
 }
 
 TEST_F(SqliteKeyValueTest, ItemsBelongToOneApplication) {
   Put("shared", "mine");
   Put("shared", "theirs", kNow + 100, other_app_);
-  EXPECT_EQ(store_->GetKvItem(app_, "shared", kNow)->value, "mine");
-  EXPECT_EQ(store_->GetKvItem(other_app_, "shared", kNow)->value, "theirs");
-  EXPECT_TRUE(store_->DeleteKvItem(app_, "shared", kNow));
-  EXPECT_EQ(store_->GetKvItem(other_app_, "shared", kNow)->value, "theirs");
+  EXPECT_EQ(Get(app_, "shared", kNow)->value, "mine");
+  EXPECT_EQ(Get(other_app_, "shared", kNow)->value, "theirs");
+  EXPECT_EQ(key_value().Delete(app_, "shared", kNow), Outcome::kOk);
+  EXPECT_EQ(Get(other_app_, "shared", kNow)->value, "theirs");
 }
 
 TEST_F(SqliteKeyValueTest, DeleteReportsOnlyLiveItems) {
   Put("live", "v", kNow + 10);
   Put("dead", "v", kNow - 1);
-  EXPECT_TRUE(store_->DeleteKvItem(app_, "live", kNow));
-  EXPECT_FALSE(store_->DeleteKvItem(app_, "live", kNow));
-  EXPECT_FALSE(store_->DeleteKvItem(app_, "dead", kNow));  // removed, but counts as none
-  EXPECT_EQ(store_->DeleteExpiredKvItems(kNow, 100), 0);   // nothing left to sweep
-  EXPECT_FALSE(store_->DeleteKvItem(app_, "never", kNow));
+  EXPECT_EQ(key_value().Delete(app_, "live", kNow), Outcome::kOk);
+  EXPECT_EQ(key_value().Delete(app_, "live", kNow), Outcome::kNotFound);
+  EXPECT_EQ(key_value().Delete(app_, "dead", kNow),
+            Outcome::kNotFound);                       // removed, but counts as none
+  EXPECT_EQ(key_value().DeleteExpired(kNow, 100), 0);  // nothing left to sweep
+  EXPECT_EQ(key_value().Delete(app_, "never", kNow), Outcome::kNotFound);
 }
 
 TEST_F(SqliteKeyValueTest, ListMatchesAPrefixInByteOrder) {
@@ -109,11 +117,11 @@ TEST_F(SqliteKeyValueTest, ListMatchesAPrefixInByteOrder) {
 
 TEST_F(SqliteKeyValueTest, ListValuesOnlyWhenAsked) {
   Put("a", "value-a", kNow + 7);
-  const auto with = store_->ListKvItems(app_, "a", kNow, 0, 10, true);
+  const auto with = key_value().List(app_, "a", kNow, 0, 10, true).value();
   ASSERT_EQ(with.size(), 1u);
   EXPECT_EQ(with[0].value, "value-a");
   EXPECT_EQ(with[0].expires_at, kNow + 7);
-  const auto without = store_->ListKvItems(app_, "a", kNow, 0, 10, false);
+  const auto without = key_value().List(app_, "a", kNow, 0, 10, false).value();
   ASSERT_EQ(without.size(), 1u);
   EXPECT_EQ(without[0].value, "");
   EXPECT_EQ(without[0].expires_at, kNow + 7);
@@ -149,23 +157,23 @@ TEST_F(SqliteKeyValueTest, SweepDeletesExpiredItemsInBatches) {
   for (int i = 0; i < 7; ++i) Put("dead" + std::to_string(i), "v", kNow - i);
   Put("dead-elsewhere", "v", kNow - 1, other_app_);
   Put("live", "v", kNow + 1);
-  EXPECT_EQ(store_->DeleteExpiredKvItems(kNow, 3), 3);
-  EXPECT_EQ(store_->DeleteExpiredKvItems(kNow, 3), 3);
-  EXPECT_EQ(store_->DeleteExpiredKvItems(kNow, 3), 2);
-  EXPECT_EQ(store_->DeleteExpiredKvItems(kNow, 3), 0);
+  EXPECT_EQ(key_value().DeleteExpired(kNow, 3), 3);
+  EXPECT_EQ(key_value().DeleteExpired(kNow, 3), 3);
+  EXPECT_EQ(key_value().DeleteExpired(kNow, 3), 2);
+  EXPECT_EQ(key_value().DeleteExpired(kNow, 3), 0);
   EXPECT_EQ(Keys(""), Keys_{"live"});
-  EXPECT_TRUE(store_->GetKvItem(app_, "live", kNow));
+  EXPECT_TRUE(Get(app_, "live", kNow));
 }
 
 TEST_F(SqliteKeyValueTest, DeletingTheApplicationDeletesItsItems) {
   Put("k", "v");
   Put("k", "v", kNow + 100, other_app_);
-  const int64_t account = store_->FindAccountByName("dev")->id;
-  store_->DeleteApplications(account, {false, {app_}, {}});
-  EXPECT_EQ(store_->GetKvItem(app_, "k", kNow), std::nullopt);
-  EXPECT_TRUE(store_->GetKvItem(other_app_, "k", kNow));
+  const int64_t account = accounts().FindByName("dev")->id;
+  ASSERT_EQ(applications().Delete(account, {false, {app_}, {}}), kDeleted);
+  EXPECT_EQ(key_value().Get(app_, "k", kNow).outcome(), Outcome::kApplicationGone);
+  EXPECT_TRUE(Get(other_app_, "k", kNow));
   // Only the other application's item is left for the sweeper.
-  EXPECT_EQ(store_->DeleteExpiredKvItems(kNow + 1000, 100), 1);
+  EXPECT_EQ(key_value().DeleteExpired(kNow + 1000, 100), 1);
 }
 
 }  // namespace

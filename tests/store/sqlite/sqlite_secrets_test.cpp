@@ -17,22 +17,35 @@ class SqliteSecretsTest : public SqliteStoreTest {
  protected:
   SqliteSecretsTest()
       : account_(MakeAccount("dev")),
-        app_(store_->CreateApplication(account_.id, "app", false, 1000, 0).id),
-        other_app_(store_->CreateApplication(account_.id, "other", false, 1000, 0).id) {}
+        app_(applications().Create(account_.id, "app", false, 1000, 0).value().id),
+        other_app_(applications().Create(account_.id, "other", false, 1000, 0).value().id) {}
+
+  Result<SecretRecord> TryAdd(const std::string& name, int64_t application_id = 0) {
+    return secrets().Add(application_id == 0 ? app_ : application_id, name, 1000, [](int64_t id) {
+      return SealedSecretFields{"sealed-" + std::to_string(id), std::nullopt};
+    });
+  }
 
   int64_t Add(const std::string& name, int64_t application_id = 0) {
-    return store_
-        ->AddSecret(application_id == 0 ? app_ : application_id, name, 1000,
-                    [&](int64_t id) {
-                      return SealedSecretFields{"sealed-" + std::to_string(id), std::nullopt};
-                    })
-        .id;
+    return TryAdd(name, application_id).value().id;
+  }
+
+  // The secret, or nullopt when the store answers kNotFound.
+  std::optional<SecretRecord> Find(int64_t application_id, SecretLookup which) {
+    auto found = secrets().Find(application_id, which);
+    EXPECT_NE(found.outcome(), Outcome::kApplicationGone);
+    if (!found.ok()) return std::nullopt;
+    return std::move(found).value();
+  }
+
+  SecretPage List(int64_t application_id, std::string_view part, int64_t offset, int64_t limit) {
+    return secrets().List(application_id, part, offset, limit).value();
   }
 
   std::vector<std::string> Names(int64_t application_id = 0) {
     std::vector<std::string> names;
     for (const auto& secret :
-         store_->ListSecrets(application_id == 0 ? app_ : application_id, "", 0, 1000).items) {
+         List(application_id == 0 ? app_ : application_id, "", 0, 1000).items) {
       names.push_back(secret.name);
     }
     return names;
@@ -45,32 +58,32 @@ class SqliteSecretsTest : public SqliteStoreTest {
 
 TEST_F(SqliteSecretsTest, AddSealsWithTheNewId) {
   const int64_t id = Add("a");
-  const auto stored = store_->FindSecretById(app_, id);
+  const auto stored = Find(app_, {id, ""});
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->sealed_value, "sealed-" + std::to_string(id));
   EXPECT_EQ(stored->sealed_description, std::nullopt);
-  EXPECT_EQ(store_->FindSecretByName(app_, "a")->id, id);
-  EXPECT_EQ(store_->FindSecretByName(app_, "A"), std::nullopt) << "names are case-sensitive";
+  EXPECT_EQ(Find(app_, {std::nullopt, "a"})->id, id);
+  EXPECT_EQ(Find(app_, {std::nullopt, "A"}), std::nullopt) << "names are case-sensitive";
 }
 
 TEST_F(SqliteSecretsTest, TakenNameIsAConflictAndAddsNothing) {
   Add("a");
-  EXPECT_THROW(Add("a"), Conflict);
+  EXPECT_EQ(TryAdd("a").outcome(), Outcome::kConflict);
   EXPECT_EQ(Names(), std::vector<std::string>{"a"});
-  EXPECT_NO_THROW(Add("a", other_app_)) << "names are unique per application";
+  EXPECT_TRUE(TryAdd("a", other_app_).ok()) << "names are unique per application";
 }
 
 TEST_F(SqliteSecretsTest, ListFiltersByLiteralCaseInsensitiveSubstring) {
   for (const char* name : {"db_pass", "dbXpass", "API%key", "other"}) Add(name);
   const auto names_matching = [&](std::string_view part) {
     std::vector<std::string> names;
-    for (const auto& s : store_->ListSecrets(app_, part, 0, 100).items) names.push_back(s.name);
+    for (const auto& s : List(app_, part, 0, 100).items) names.push_back(s.name);
     return names;
   };
   EXPECT_EQ(names_matching("DB_"), std::vector<std::string>{"db_pass"});
   EXPECT_EQ(names_matching("%"), std::vector<std::string>{"API%key"});
   EXPECT_EQ(names_matching("pass"), (std::vector<std::string>{"db_pass", "dbXpass"}));
-  const SecretPage page = store_->ListSecrets(app_, "", 1, 2);
+  const SecretPage page = List(app_, "", 1, 2);
   EXPECT_EQ(page.total_count, 4);
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[0].name, "dbXpass");
@@ -79,14 +92,14 @@ TEST_F(SqliteSecretsTest, ListFiltersByLiteralCaseInsensitiveSubstring) {
 
 TEST_F(SqliteSecretsTest, ReviseWritesWhatTheCallbackReturns) {
   const int64_t id = Add("a");
-  const bool found = store_->ReviseSecret(app_, {id, ""}, [](SecretRecord record) {
+  const Outcome revised = secrets().Revise(app_, {id, ""}, [](SecretRecord record) {
     record.name = "b";
     record.sealed_description = "sealed-description";
     record.modified = 2000;
     return std::optional(record);
   });
-  EXPECT_TRUE(found);
-  const auto stored = *store_->FindSecretById(app_, id);
+  EXPECT_EQ(revised, Outcome::kOk);
+  const auto stored = *Find(app_, {id, ""});
   EXPECT_EQ(stored.name, "b");
   EXPECT_EQ(stored.sealed_description, "sealed-description");
   EXPECT_EQ(stored.created, 1000);
@@ -96,13 +109,15 @@ TEST_F(SqliteSecretsTest, ReviseWritesWhatTheCallbackReturns) {
 TEST_F(SqliteSecretsTest, ReviseByNameAndUnchanged) {
   const int64_t id = Add("a");
   int calls = 0;
-  EXPECT_TRUE(store_->ReviseSecret(app_, {std::nullopt, "a"}, [&](const SecretRecord& record) {
-    ++calls;
-    EXPECT_EQ(record.id, id);
-    return std::optional<SecretRecord>();
-  }));
+  EXPECT_EQ(secrets().Revise(app_, {std::nullopt, "a"},
+                             [&](const SecretRecord& record) {
+                               ++calls;
+                               EXPECT_EQ(record.id, id);
+                               return std::optional<SecretRecord>();
+                             }),
+            Outcome::kOk);
   EXPECT_EQ(calls, 1);
-  EXPECT_EQ(store_->FindSecretById(app_, id)->modified, 1000);
+  EXPECT_EQ(Find(app_, {id, ""})->modified, 1000);
 }
 
 TEST_F(SqliteSecretsTest, ReviseOfMissingOrForeignSecretFindsNothing) {
@@ -111,39 +126,41 @@ TEST_F(SqliteSecretsTest, ReviseOfMissingOrForeignSecretFindsNothing) {
     ADD_FAILURE() << "revise called for a secret that is not there";
     return std::nullopt;
   };
-  EXPECT_FALSE(store_->ReviseSecret(app_, {foreign, ""}, never));
-  EXPECT_FALSE(store_->ReviseSecret(app_, {std::nullopt, "x"}, never));
-  EXPECT_FALSE(store_->ReviseSecret(app_, {foreign + 100, ""}, never));
+  EXPECT_EQ(secrets().Revise(app_, {foreign, ""}, never), Outcome::kNotFound);
+  EXPECT_EQ(secrets().Revise(app_, {std::nullopt, "x"}, never), Outcome::kNotFound);
+  EXPECT_EQ(secrets().Revise(app_, {foreign + 100, ""}, never), Outcome::kNotFound);
 }
 
 TEST_F(SqliteSecretsTest, ReviseToATakenNameIsAConflictAndChangesNothing) {
   Add("a");
   const int64_t b = Add("b");
-  EXPECT_THROW(store_->ReviseSecret(app_, {b, ""},
-                                    [](SecretRecord record) {
-                                      record.name = "a";
-                                      record.sealed_value = "changed";
-                                      return std::optional(record);
-                                    }),
-               Conflict);
-  const auto stored = *store_->FindSecretById(app_, b);
+  EXPECT_EQ(secrets().Revise(app_, {b, ""},
+                             [](SecretRecord record) {
+                               record.name = "a";
+                               record.sealed_value = "changed";
+                               return std::optional(record);
+                             }),
+            Outcome::kConflict);
+  const auto stored = *Find(app_, {b, ""});
   EXPECT_EQ(stored.name, "b");
   EXPECT_EQ(stored.sealed_value, "sealed-" + std::to_string(b));
 }
 
 TEST_F(SqliteSecretsTest, ConcurrentRevisionsOfOneSecretAllTakeEffect) {
   const int64_t id = Add("counter");
-  store_->ReviseSecret(app_, {id, ""}, [](SecretRecord record) {
-    record.sealed_value = "0";
-    return std::optional(record);
-  });
+  ASSERT_EQ(secrets().Revise(app_, {id, ""},
+                             [](SecretRecord record) {
+                               record.sealed_value = "0";
+                               return std::optional(record);
+                             }),
+            Outcome::kOk);
   constexpr int kThreads = 8;
   constexpr int kIncrements = 50;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kIncrements; ++i) {
-        store_->ReviseSecret(app_, {id, ""}, [](SecretRecord record) {
+        secrets().Revise(app_, {id, ""}, [](SecretRecord record) {
           record.sealed_value = std::to_string(std::stoi(record.sealed_value) + 1);
           return std::optional(record);
         });
@@ -151,7 +168,7 @@ TEST_F(SqliteSecretsTest, ConcurrentRevisionsOfOneSecretAllTakeEffect) {
     });
   }
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(store_->FindSecretById(app_, id)->sealed_value, std::to_string(kThreads * kIncrements));
+  EXPECT_EQ(Find(app_, {id, ""})->sealed_value, std::to_string(kThreads * kIncrements));
 }
 
 TEST_F(SqliteSecretsTest, DeleteIsTheUnionOfIdsAndNames) {
@@ -159,17 +176,17 @@ TEST_F(SqliteSecretsTest, DeleteIsTheUnionOfIdsAndNames) {
   Add("b");
   Add("c");
   const int64_t foreign = Add("a", other_app_);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a}, {"a", "b"}}), SelectionMiss::kNone);
+  EXPECT_EQ(secrets().Delete(app_, {false, {a}, {"a", "b"}}), kDeleted);
   EXPECT_EQ(Names(), std::vector<std::string>{"c"});
-  EXPECT_TRUE(store_->FindSecretById(other_app_, foreign)) << "same name, other application";
+  EXPECT_TRUE(Find(other_app_, {foreign, ""})) << "same name, other application";
 }
 
 TEST_F(SqliteSecretsTest, DeleteIsAllOrNothing) {
   const int64_t a = Add("a");
   const int64_t foreign = Add("f", other_app_);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a, foreign}, {}}), SelectionMiss::kId);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {false, {a}, {"a", "missing"}}), SelectionMiss::kName);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {true, {a + 100}, {}}), SelectionMiss::kId)
+  EXPECT_EQ(secrets().Delete(app_, {false, {a, foreign}, {}}), kMissingId);
+  EXPECT_EQ(secrets().Delete(app_, {false, {a}, {"a", "missing"}}), kMissingName);
+  EXPECT_EQ(secrets().Delete(app_, {true, {a + 100}, {}}), kMissingId)
       << "'all' does not excuse a listed id that is not there";
   EXPECT_EQ(Names(), std::vector<std::string>{"a"});
   EXPECT_EQ(Names(other_app_), std::vector<std::string>{"f"});
@@ -179,7 +196,7 @@ TEST_F(SqliteSecretsTest, DeleteAllLeavesOtherApplications) {
   Add("a");
   Add("b");
   Add("c", other_app_);
-  EXPECT_EQ(store_->DeleteSecrets(app_, {true, {}, {}}), SelectionMiss::kNone);
+  EXPECT_EQ(secrets().Delete(app_, {true, {}, {}}), kDeleted);
   EXPECT_TRUE(Names().empty());
   EXPECT_EQ(Names(other_app_), std::vector<std::string>{"c"});
 }
@@ -190,7 +207,7 @@ TEST_F(SqliteSecretsTest, ConcurrentDeletesOfOneSecretSucceedOnce) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
-      if (store_->DeleteSecrets(app_, {false, {id}, {}}) == SelectionMiss::kNone) ++deleted;
+      if (secrets().Delete(app_, {false, {id}, {}}) == kDeleted) ++deleted;
     });
   }
   for (auto& thread : threads) thread.join();
@@ -198,24 +215,37 @@ TEST_F(SqliteSecretsTest, ConcurrentDeletesOfOneSecretSucceedOnce) {
 }
 
 TEST_F(SqliteSecretsTest, DataKeysAndMeta) {
-  EXPECT_EQ(store_->GetDataKey(app_), std::nullopt);
-  EXPECT_EQ(store_->EnsureDataKey(app_, "k1"), "k1");
-  EXPECT_EQ(store_->EnsureDataKey(app_, "k2"), "k1") << "the first data key stays in force";
-  EXPECT_EQ(store_->SetMetaIfAbsent("check", "c1"), "c1");
-  EXPECT_EQ(store_->SetMetaIfAbsent("check", "c2"), "c1");
-  store_->ReplaceDataKeys({{app_, "k1-rewrapped"}}, "check", "c2");
-  EXPECT_EQ(store_->GetDataKey(app_), "k1-rewrapped");
-  EXPECT_EQ(store_->GetMeta("check"), "c2");
+  EXPECT_EQ(secrets().GetDataKey(app_).outcome(), Outcome::kNotFound);
+  EXPECT_EQ(secrets().EnsureDataKey(app_, "k1").value(), "k1");
+  EXPECT_EQ(secrets().EnsureDataKey(app_, "k2").value(), "k1")
+      << "the first data key stays in force";
+  EXPECT_EQ(meta().SetIfAbsent("check", "c1"), "c1");
+  EXPECT_EQ(meta().SetIfAbsent("check", "c2"), "c1");
+  secrets().ReplaceDataKeys({{app_, "k1-rewrapped"}}, "check", "c2");
+  EXPECT_EQ(secrets().GetDataKey(app_).value(), "k1-rewrapped");
+  EXPECT_EQ(meta().Get("check"), "c2");
   Reopen();
-  EXPECT_EQ(store_->GetDataKey(app_), "k1-rewrapped");
+  EXPECT_EQ(secrets().GetDataKey(app_).value(), "k1-rewrapped");
+}
+
+TEST_F(SqliteSecretsTest, ListDataKeysNamesEachApplication) {
+  secrets().EnsureDataKey(other_app_, "k-other");
+  secrets().EnsureDataKey(app_, "k-app");
+  const auto keys = secrets().ListDataKeys();
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].application_id, app_);
+  EXPECT_EQ(keys[0].wrapped, "k-app");
+  EXPECT_EQ(keys[1].application_id, other_app_);
+  EXPECT_EQ(keys[1].wrapped, "k-other");
 }
 
 TEST_F(SqliteSecretsTest, DeletingTheApplicationDeletesItsSecretsAndDataKey) {
   const int64_t id = Add("a");
-  store_->EnsureDataKey(app_, "k1");
-  store_->DeleteApplications(account_.id, {false, {app_}, {}});
-  EXPECT_EQ(store_->FindSecretById(app_, id), std::nullopt);
-  EXPECT_EQ(store_->GetDataKey(app_), std::nullopt);
+  secrets().EnsureDataKey(app_, "k1");
+  ASSERT_EQ(applications().Delete(account_.id, {false, {app_}, {}}), kDeleted);
+  EXPECT_EQ(secrets().Find(app_, {id, ""}).outcome(), Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().GetDataKey(app_).outcome(), Outcome::kApplicationGone);
+  EXPECT_TRUE(secrets().ListDataKeys().empty());
 }
 
 }  // namespace

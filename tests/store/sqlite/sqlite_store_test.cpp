@@ -16,26 +16,26 @@ namespace {
 
 TEST_F(SqliteStoreTest, NewFileIsMigratedAndEmpty) {
   EXPECT_TRUE(std::filesystem::exists(path_));
-  EXPECT_TRUE(store_->Ping());
-  EXPECT_FALSE(store_->HasAccounts());
-  EXPECT_EQ(store_->FindAccountById(1), std::nullopt);
-  EXPECT_TRUE(store_->ListApplications(1).empty());
+  EXPECT_TRUE(meta().Ping());
+  EXPECT_FALSE(accounts().HasAny());
+  EXPECT_EQ(accounts().FindById(1), std::nullopt);
+  EXPECT_TRUE(applications().List(1).empty());
 }
 
 TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {
   const Account account = MakeAccount("dev");
-  const Application app = store_->CreateApplication(account.id, "myapp", true, 1000, 0);
+  const Application app = applications().Create(account.id, "myapp", true, 1000, 0).value();
   Reopen();
   Reopen();  // migrations are idempotent
-  EXPECT_TRUE(store_->HasAccounts());
-  const auto found = store_->FindAccountByName("dev");
+  EXPECT_TRUE(accounts().HasAny());
+  const auto found = accounts().FindByName("dev");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, account.id);
-  const auto found_app = store_->FindApplication(account.id, app.id);
+  const auto found_app = applications().Find(account.id, app.id);
   ASSERT_TRUE(found_app);
   EXPECT_EQ(found_app->short_name, "myapp");
   EXPECT_TRUE(found_app->secure_record_storage);
-  EXPECT_TRUE(store_->FindServiceKey("dev-key"));
+  EXPECT_TRUE(accounts().FindKey("dev-key"));
 }
 
 TEST_F(SqliteStoreTest, RefusesASchemaNewerThanItself) {
@@ -56,40 +56,42 @@ TEST(SqliteStoreOpenTest, UnopenablePathIsAStoreError) {
 TEST_F(SqliteStoreTest, SecondStoreSeesTheFirstStoresWrites) {
   auto other = Open();
   // Read once before the writes, so the other store has a warm reader connection.
-  EXPECT_FALSE(other->HasAccounts());
+  EXPECT_FALSE(other->accounts().HasAny());
 
   const Account account = MakeAccount("dev");
-  EXPECT_TRUE(other->HasAccounts());
-  EXPECT_TRUE(other->FindAccountById(account.id));
-  EXPECT_TRUE(other->FindServiceKey("dev-key"));
+  EXPECT_TRUE(other->accounts().HasAny());
+  EXPECT_TRUE(other->accounts().FindById(account.id));
+  EXPECT_TRUE(other->accounts().FindKey("dev-key"));
 
-  const Application app = store_->CreateApplication(account.id, "first", false, 10, 0);
-  ASSERT_EQ(other->ListApplications(account.id).size(), 1u);
+  const Application app = applications().Create(account.id, "first", false, 10, 0).value();
+  ASSERT_EQ(other->applications().List(account.id).size(), 1u);
 
-  ASSERT_TRUE(store_->DeleteServiceKey("dev-key"));
-  EXPECT_EQ(other->FindServiceKey("dev-key"), std::nullopt);
+  ASSERT_EQ(accounts().DeleteKey("dev-key"), Outcome::kOk);
+  EXPECT_EQ(other->accounts().FindKey("dev-key"), std::nullopt);
 
-  store_->DeleteApplications(account.id, {false, {app.id}, {}});
-  EXPECT_TRUE(other->ListApplications(account.id).empty());
+  ASSERT_EQ(applications().Delete(account.id, {false, {app.id}, {}}), kDeleted);
+  EXPECT_TRUE(other->applications().List(account.id).empty());
 }
 
 TEST_F(SqliteStoreTest, FirstStoreSeesTheSecondStoresWrites) {
   const Account account = MakeAccount("dev");
-  EXPECT_TRUE(store_->FindServiceKey("dev-key"));  // warm the reader connection
+  EXPECT_TRUE(accounts().FindKey("dev-key"));  // warm the reader connection
   {
     auto operator_store = Open();
-    operator_store->AddServiceKey(Key("operator-key", account.id, {"Developer"}));
-    ASSERT_TRUE(operator_store->SetApiKeyHash(account.id, "abc123"));
-    operator_store->CreateApplication(account.id, "from-cli", false, 10, 0);
-    ASSERT_TRUE(operator_store->DeleteServiceKey("dev-key"));
+    AccountStore& operator_accounts = operator_store->accounts();
+    ASSERT_EQ(operator_accounts.AddKey(Key("operator-key", account.id, {"Developer"})),
+              Outcome::kOk);
+    ASSERT_EQ(operator_accounts.SetApiKeyHash(account.id, "abc123"), Outcome::kOk);
+    ASSERT_TRUE(operator_store->applications().Create(account.id, "from-cli", false, 10, 0).ok());
+    ASSERT_EQ(operator_accounts.DeleteKey("dev-key"), Outcome::kOk);
   }
-  const auto key = store_->FindServiceKey("operator-key");
+  const auto key = accounts().FindKey("operator-key");
   ASSERT_TRUE(key);
   EXPECT_EQ(key->roles, (std::vector<std::string>{"Developer"}));
-  EXPECT_EQ(store_->FindServiceKey("dev-key"), std::nullopt);
-  EXPECT_EQ(store_->FindAccountById(account.id)->api_key_hash, "abc123");
-  ASSERT_EQ(store_->ListApplications(account.id).size(), 1u);
-  EXPECT_EQ(store_->ListApplications(account.id)[0].short_name, "from-cli");
+  EXPECT_EQ(accounts().FindKey("dev-key"), std::nullopt);
+  EXPECT_EQ(accounts().FindById(account.id)->api_key_hash, "abc123");
+  ASSERT_EQ(applications().List(account.id).size(), 1u);
+  EXPECT_EQ(applications().List(account.id)[0].short_name, "from-cli");
 }
 
 TEST_F(SqliteStoreTest, ConcurrentWritersOnTwoStoresLoseNothing) {
@@ -98,14 +100,15 @@ TEST_F(SqliteStoreTest, ConcurrentWritersOnTwoStoresLoseNothing) {
   constexpr int kPerWriter = 15;
   auto writer = [&](SqliteStore& store, const std::string& prefix) {
     for (int i = 0; i < kPerWriter; ++i) {
-      store.CreateApplication(account.id, prefix + std::to_string(i), false, i, 0);
+      ASSERT_TRUE(
+          store.applications().Create(account.id, prefix + std::to_string(i), false, i, 0).ok());
     }
   };
   std::thread a([&] { writer(*store_, "a"); });
   std::thread b([&] { writer(*other, "b"); });
   a.join();
   b.join();
-  const auto all = store_->ListApplications(account.id);
+  const auto all = applications().List(account.id);
   ASSERT_EQ(all.size(), 2u * kPerWriter);
   std::set<int64_t> ids;
   for (const auto& app : all) ids.insert(app.id);

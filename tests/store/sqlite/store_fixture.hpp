@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/store_outcomes.hpp"
 #include "support/temp_dir.hpp"
 
 namespace coffer::store::sqlite {
@@ -27,6 +28,12 @@ class SqliteStoreTest : public ::testing::Test {
     return std::make_unique<SqliteStore>(SqliteOptions{.path = path_});
   }
 
+  AccountStore& accounts() { return store_->accounts(); }
+  ApplicationStore& applications() { return store_->applications(); }
+  KeyValueStore& key_value() { return store_->key_value(); }
+  SecretStore& secrets() { return store_->secrets(); }
+  MetaStore& meta() { return store_->meta(); }
+
   static ServiceKey Key(std::string key_id, int64_t account_id = 0,
                         std::vector<std::string> roles = {"Owner"}) {
     ServiceKey key;
@@ -42,7 +49,10 @@ class SqliteStoreTest : public ::testing::Test {
 
   // A new account named `name` with one key `<name>-key`.
   Account MakeAccount(const std::string& name) {
-    return store_->CreateAccount(name, name + "@example.com", 1'700'000'000, Key(name + "-key"));
+    auto created =
+        accounts().Create(name, name + "@example.com", 1'700'000'000, Key(name + "-key"));
+    EXPECT_TRUE(created.ok()) << name;
+    return created.value();
   }
 
   testing_support::TempDir dir_;
