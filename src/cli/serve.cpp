@@ -20,7 +20,7 @@
 #include "http/tls_context.hpp"
 #include "service/key_value.hpp"
 #include "service/secrets.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 
 namespace coffer::cli {
 
@@ -110,10 +110,8 @@ int RunServe(const ServeOptions& o) {
                        "a master-key rotation is in progress on " + o.storage.data_dir);
   });
   common::SystemClock clock;
-  const std::unique_ptr<store::Store> store = Startup("database", [&] {
-    return std::make_unique<store::sqlite::SqliteStore>(
-        store::sqlite::SqliteOptions{DatabasePath(o.storage.data_dir)});
-  });
+  const std::unique_ptr<store::Store> store =
+      Startup("database", [&] { return store::Open(StorageIn(o.storage.data_dir)); });
   const crypto::Keyring keyring = Startup("master key", [&] {
     return OpenKeyring(store->meta(), o.storage.data_dir, o.master_key_file);
   });

@@ -9,8 +9,8 @@
 
 namespace coffer::store {
 
-// Durable storage of everything Coffer knows, one interface per area. The contract every
-// backend keeps, tested by tests/store/ on each of them:
+// Durable storage of everything Coffer knows, one interface per area; store::Open (open.hpp)
+// makes one. The contract every backend keeps, tested by tests/store/ on each of them:
 // - Each write is atomic and serializable: it behaves as if writes ran one at a time, and is
 //   durable when it returns. Writes that depend on what is stored read it inside the write.
 // - Each read sees one committed snapshot, including the writes of other processes and nodes

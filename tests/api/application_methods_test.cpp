@@ -28,7 +28,7 @@ class ApplicationMethodsTest : public RouterTest {
   // Short names of dev's applications, by id.
   std::vector<std::string> Names() {
     std::vector<std::string> names;
-    for (const auto& app : store_.applications().List(dev_id_)) names.push_back(app.short_name);
+    for (const auto& app : store_->applications().List(dev_id_)) names.push_back(app.short_name);
     return names;
   }
 };
@@ -139,7 +139,7 @@ TEST_F(ApplicationMethodsTest, SetApplicationInfoByIdOrRequiredName) {
   EXPECT_EQ(Body(renamed),
             json::parse(R"({"result":1,"application_name":"after.dev.voximplant.com",)"
                         R"("secure_record_storage":false})"));
-  EXPECT_EQ(store_.applications().Find(dev_id_, id)->modified, clock_.NowSeconds());
+  EXPECT_EQ(store_->applications().Find(dev_id_, id)->modified, clock_.NowSeconds());
 
   const auto flagged = Post("/platform_api/SetApplicationInfo",
                             "required_application_name=after.dev.voximplant.com&"
@@ -164,7 +164,7 @@ TEST_F(ApplicationMethodsTest, SetApplicationInfoErrors) {
   EXPECT_EQ(Code(Get(by_id + "&application_name=taken")), 129);
   EXPECT_EQ(Code(Get(by_id + "&secure_record_storage=2")), 496);
   EXPECT_EQ(Names(), (std::vector<std::string>{"mine", "taken"}));
-  EXPECT_EQ(store_.applications().Find(other_id_, foreign)->short_name, "foreign");
+  EXPECT_EQ(store_->applications().Find(other_id_, foreign)->short_name, "foreign");
 }
 
 TEST_F(ApplicationMethodsTest, DelApplicationByIdsNamesAndAll) {
@@ -190,7 +190,7 @@ TEST_F(ApplicationMethodsTest, DelApplicationByIdsNamesAndAll) {
   Add("kept", "other-key");
   EXPECT_EQ(Code(Get("/platform_api/DelApplication?application_id=all")), 0);
   EXPECT_TRUE(Names().empty());
-  EXPECT_EQ(store_.applications().List(other_id_).size(), 1u);
+  EXPECT_EQ(store_->applications().List(other_id_).size(), 1u);
 }
 
 TEST_F(ApplicationMethodsTest, DelApplicationRepeatedIdsAreJoined) {
@@ -218,7 +218,7 @@ TEST_F(ApplicationMethodsTest, DelApplicationIsAllOrNothing) {
       558);
   EXPECT_EQ(Code(Get("/platform_api/DelApplication?application_name=alpha;foreign")), 558);
   EXPECT_EQ(Names(), std::vector<std::string>{"alpha"});
-  EXPECT_EQ(store_.applications().List(other_id_).size(), 1u);
+  EXPECT_EQ(store_->applications().List(other_id_).size(), 1u);
 }
 
 TEST_F(ApplicationMethodsTest, DelApplicationWithNeitherIs485) {
@@ -262,7 +262,7 @@ class ApplicationEffectsTest : public ApplicationMethodsTest {
   }
   NameList OtherNames() {
     NameList names;
-    for (const auto& app : store_.applications().List(other_id_)) {
+    for (const auto& app : store_->applications().List(other_id_)) {
       names.push_back(app.short_name);
     }
     return names;
@@ -289,7 +289,7 @@ TEST_F(ApplicationEffectsTest, AddRejectsTakenNamesWith129) {
 }
 
 TEST_F(ApplicationEffectsTest, AddHonoursMaxPerAccountWith108) {
-  service::Applications limited(store_.applications(), clock_,
+  service::Applications limited(store_->applications(), clock_,
                                 service::ApplicationsOptions{.max_per_account = 2});
   EXPECT_EQ(AddCode("one", &limited), 0);
   EXPECT_EQ(AddCode("two", &limited), 0);

@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/temp_dir.hpp"
 
@@ -41,9 +41,9 @@ std::pair<int, std::string> ErrorOf(F&& action) {
 class ApplicationResolverTest : public ::testing::Test {
  protected:
   ApplicationResolverTest()
-      : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
-        applications_(store_.applications(), clock_, service::ApplicationsOptions{}) {
-    auto& accounts = store_.accounts();
+      : store_(store::Open({.sqlite_path = dir_.File("coffer.db")})),
+        applications_(store_->applications(), clock_, service::ApplicationsOptions{}) {
+    auto& accounts = store_->accounts();
     const auto dev = accounts.Create("dev", "dev@localhost", 1, KeyNamed("k-dev")).value();
     const auto other = accounts.Create("other", "other@localhost", 1, KeyNamed("k-other")).value();
     dev_ = service::AccountRef{dev.id, dev.name};
@@ -74,7 +74,7 @@ class ApplicationResolverTest : public ::testing::Test {
 
   testing_support::TempDir dir_;
   testing_support::FakeClock clock_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   service::Applications applications_;
   service::AccountRef dev_;
   service::AccountRef other_;

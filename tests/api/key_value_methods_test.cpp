@@ -19,7 +19,7 @@ constexpr int64_t kNinetyDays = 7'776'000;
 
 class KeyValueMethodsTest : public RouterTest {
  protected:
-  KeyValueMethodsTest() : key_value_(store_.key_value(), clock_) {
+  KeyValueMethodsTest() : key_value_(store_->key_value(), clock_) {
     RegisterKeyValueMethods(methods_, applications_, key_value_);
     app_id_ = applications_.Add(service::AccountRef{dev_id_, "dev"}, "kv-app", false).value().id;
     app_ = "application_id=" + std::to_string(app_id_);

@@ -14,14 +14,14 @@
 #include "crypto/digest.hpp"
 #include "crypto/rsa.hpp"
 #include "service/applications.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 
 namespace coffer::api {
 
-// A Router wired as `coffer serve` wires it, on a real SqliteStore with a fake clock.
+// A Router wired as `coffer serve` wires it, on a real store (store::Open) with a fake clock.
 // Account "dev" has keys owner-key (Owner), developer-key (Developer), support-key (Support)
 // and noroles-key (none) plus the legacy api_key "legacy-secret"; account "other" has
 // other-key (Owner).
@@ -31,10 +31,10 @@ class RouterTest : public ::testing::Test {
   static void TearDownTestSuite() { delete keys_; }
 
   RouterTest()
-      : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
-        authenticator_(store_.accounts(), clock_, auth::AuthenticatorOptions{}),
-        applications_(store_.applications(), clock_, service::ApplicationsOptions{}) {
-    auto& accounts = store_.accounts();
+      : store_(store::Open({.sqlite_path = dir_.File("coffer.db")})),
+        authenticator_(store_->accounts(), clock_, auth::AuthenticatorOptions{}),
+        applications_(store_->applications(), clock_, service::ApplicationsOptions{}) {
+    auto& accounts = store_->accounts();
     dev_id_ = accounts.Create("dev", "dev@localhost", 1, Key("owner-key", {"Owner"})).value().id;
     other_id_ =
         accounts.Create("other", "other@localhost", 1, Key("other-key", {"Owner"})).value().id;
@@ -52,7 +52,7 @@ class RouterTest : public ::testing::Test {
   }
 
   void UseOptions(RouterOptions options) {
-    router_ = std::make_unique<Router>(methods_, authenticator_, store_.meta(), options);
+    router_ = std::make_unique<Router>(methods_, authenticator_, store_->meta(), options);
   }
 
   static store::ServiceKey Key(std::string id, std::vector<std::string> roles) {
@@ -121,7 +121,7 @@ class RouterTest : public ::testing::Test {
   static crypto::RsaKeyPair* keys_;
   testing_support::TempDir dir_;
   testing_support::FakeClock clock_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   auth::Authenticator authenticator_;
   service::Applications applications_;
   MethodTable methods_;

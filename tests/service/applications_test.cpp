@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/store_outcomes.hpp"
 #include "support/temp_dir.hpp"
@@ -27,9 +27,9 @@ store::ServiceKey KeyNamed(std::string id) {
 class ApplicationsTest : public ::testing::Test {
  protected:
   ApplicationsTest()
-      : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
-        applications_(store_.applications(), clock_, ApplicationsOptions{}) {
-    auto& accounts = store_.accounts();
+      : store_(store::Open({.sqlite_path = dir_.File("coffer.db")})),
+        applications_(store_->applications(), clock_, ApplicationsOptions{}) {
+    auto& accounts = store_->accounts();
     const auto dev = accounts.Create("dev", "dev@localhost", 1, KeyNamed("k-dev")).value();
     const auto other = accounts.Create("other", "other@localhost", 1, KeyNamed("k-other")).value();
     dev_ = AccountRef{dev.id, dev.name};
@@ -58,7 +58,7 @@ class ApplicationsTest : public ::testing::Test {
 
   Names ShortNames(const AccountRef& account) {
     Names names;
-    for (const auto& app : store_.applications().List(account.id)) {
+    for (const auto& app : store_->applications().List(account.id)) {
       names.push_back(app.short_name);
     }
     return names;
@@ -66,7 +66,7 @@ class ApplicationsTest : public ::testing::Test {
 
   testing_support::TempDir dir_;
   testing_support::FakeClock clock_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   Applications applications_;
   AccountRef dev_;
   AccountRef other_;
@@ -75,7 +75,7 @@ class ApplicationsTest : public ::testing::Test {
 TEST_F(ApplicationsTest, FullNameUsesAccountAndDomain) {
   const auto app = Add("myapp");
   EXPECT_EQ(applications_.FullName(dev_, app), "myapp.dev.voximplant.com");
-  Applications custom(store_.applications(), clock_, ApplicationsOptions{.domain = "example.org"});
+  Applications custom(store_->applications(), clock_, ApplicationsOptions{.domain = "example.org"});
   EXPECT_EQ(custom.FullName(dev_, app), "myapp.dev.example.org");
 }
 
@@ -107,7 +107,7 @@ TEST_F(ApplicationsTest, AddStoresShortNameFlagAndTime) {
   EXPECT_EQ(app.account_id, dev_.id);
   EXPECT_TRUE(app.secure_record_storage);
   EXPECT_EQ(app.modified, clock_.NowSeconds());
-  const auto stored = store_.applications().Find(dev_.id, app.id);
+  const auto stored = store_->applications().Find(dev_.id, app.id);
   ASSERT_TRUE(stored);
   EXPECT_TRUE(stored->secure_record_storage);
 }
@@ -145,7 +145,7 @@ TEST_F(ApplicationsTest, AddRefusesTakenNamesAsConflicts) {
 }
 
 TEST_F(ApplicationsTest, AddHonoursMaxPerAccount) {
-  Applications limited(store_.applications(), clock_, ApplicationsOptions{.max_per_account = 2});
+  Applications limited(store_->applications(), clock_, ApplicationsOptions{.max_per_account = 2});
   EXPECT_TRUE(TryAdd("one", &dev_, &limited).ok());
   EXPECT_TRUE(TryAdd("two", &dev_, &limited).ok());
   EXPECT_EQ(TryAdd("three", &dev_, &limited).outcome(), Outcome::kLimitExceeded);
@@ -225,7 +225,7 @@ TEST_F(ApplicationsTest, UpdateRenamesAndMovesModified) {
   EXPECT_EQ(updated.short_name, "after");
   EXPECT_EQ(updated.modified, clock_.NowSeconds());
   EXPECT_FALSE(updated.secure_record_storage);
-  const auto stored = store_.applications().Find(dev_.id, app.id);
+  const auto stored = store_->applications().Find(dev_.id, app.id);
   EXPECT_EQ(stored->short_name, "after");
   EXPECT_EQ(stored->modified, clock_.NowSeconds());
 }
@@ -233,7 +233,7 @@ TEST_F(ApplicationsTest, UpdateRenamesAndMovesModified) {
 TEST_F(ApplicationsTest, UpdateAcceptsAFullNameAndItsOwnName) {
   const auto app = Add("myapp");
   EXPECT_EQ(Rename(app, "renamed.dev.voximplant.com").value().short_name, "renamed");
-  const auto again = *store_.applications().Find(dev_.id, app.id);
+  const auto again = *store_->applications().Find(dev_.id, app.id);
   EXPECT_EQ(Rename(again, "renamed").value().short_name, "renamed");
   EXPECT_EQ(applications_.CheckNewName(dev_, "RENAMED"), std::nullopt);
 }
@@ -245,7 +245,7 @@ TEST_F(ApplicationsTest, UpdateSetsTheFlagOnly) {
   EXPECT_TRUE(updated.secure_record_storage);
   EXPECT_EQ(updated.short_name, "myapp");
   EXPECT_EQ(updated.modified, clock_.NowSeconds());
-  EXPECT_TRUE(store_.applications().Find(dev_.id, app.id)->secure_record_storage);
+  EXPECT_TRUE(store_->applications().Find(dev_.id, app.id)->secure_record_storage);
 }
 
 TEST_F(ApplicationsTest, UpdateToATakenNameIsAConflictAndChangesNothing) {
@@ -257,7 +257,7 @@ TEST_F(ApplicationsTest, UpdateToATakenNameIsAConflictAndChangesNothing) {
   EXPECT_EQ(Rename(app, "taken.dev.voximplant.com", true).outcome(), Outcome::kConflict);
   EXPECT_EQ(applications_.CheckNewName(dev_, "bad_name"), std::nullopt);
   EXPECT_EQ(applications_.CheckNewName(dev_, "x"), std::nullopt);
-  const auto stored = store_.applications().Find(dev_.id, app.id);
+  const auto stored = store_->applications().Find(dev_.id, app.id);
   EXPECT_EQ(stored->short_name, "mine");
   EXPECT_FALSE(stored->secure_record_storage);
   EXPECT_EQ(stored->modified, app.modified);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/store_outcomes.hpp"
 #include "support/temp_dir.hpp"
@@ -18,14 +18,14 @@ using store::Outcome;
 class KeyValueTest : public ::testing::Test {
  protected:
   KeyValueTest()
-      : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
-        key_value_(store_.key_value(), clock_) {
+      : store_(store::Open({.sqlite_path = dir_.File("coffer.db")})),
+        key_value_(store_->key_value(), clock_) {
     store::ServiceKey key;
     key.key_id = "k";
     key.public_key_pem = "unused";
-    account_ = store_.accounts().Create("dev", "dev@localhost", 1, key).value().id;
-    app_ = store_.applications().Create(account_, "app", false, now(), 0).value().id;
-    other_app_ = store_.applications().Create(account_, "other", false, now(), 0).value().id;
+    account_ = store_->accounts().Create("dev", "dev@localhost", 1, key).value().id;
+    app_ = store_->applications().Create(account_, "app", false, now(), 0).value().id;
+    other_app_ = store_->applications().Create(account_, "other", false, now(), 0).value().id;
   }
 
   int64_t now() const { return clock_.NowSeconds(); }
@@ -40,7 +40,7 @@ class KeyValueTest : public ::testing::Test {
 
   testing_support::TempDir dir_;
   testing_support::FakeClock clock_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   KeyValue key_value_;
   // The live item, or nullopt when the service answers kNotFound.
   std::optional<store::KvItem> Get(int64_t app, const std::string& key) const {
@@ -104,7 +104,7 @@ TEST_F(KeyValueTest, SweeperDeletesExpiredItemsInBatches) {
     key_value_.Set(i % 2 ? app_ : other_app_, "dead" + std::to_string(i), "v", now() + 10);
   }
   key_value_.Set(app_, "live", "v", now() + 1000);
-  ExpirySweeper sweeper(store_.key_value(), clock_, 3);
+  ExpirySweeper sweeper(store_->key_value(), clock_, 3);
   EXPECT_EQ(sweeper.SweepOnce(), 0);  // nothing has expired yet
   clock_.Advance(10);
   EXPECT_EQ(sweeper.SweepOnce(2), 6);  // two batches of three
@@ -115,7 +115,7 @@ TEST_F(KeyValueTest, SweeperDeletesExpiredItemsInBatches) {
 
 TEST_F(KeyValueTest, CallsOnADeletedApplicationSayItIsGone) {
   key_value_.Set(other_app_, "k", "v", now() + 60);
-  ASSERT_EQ(store_.applications().Delete(account_, {false, {other_app_}, {}}), store::kDeleted);
+  ASSERT_EQ(store_->applications().Delete(account_, {false, {other_app_}, {}}), store::kDeleted);
   EXPECT_EQ(key_value_.Get(other_app_, "k").outcome(), Outcome::kApplicationGone);
   EXPECT_EQ(key_value_.List(other_app_, "", 0, 10, true).outcome(), Outcome::kApplicationGone);
   EXPECT_EQ(key_value_.Delete(other_app_, "k"), Outcome::kApplicationGone);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/store_outcomes.hpp"
 #include "support/temp_dir.hpp"
@@ -16,19 +16,19 @@ using store::Outcome;
 class SecretsTest : public ::testing::Test {
  protected:
   SecretsTest()
-      : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
+      : store_(store::Open({.sqlite_path = dir_.File("coffer.db")})),
         keyring_(crypto::MasterKey::Generate()),
-        secrets_(store_.secrets(), keyring_, clock_) {
+        secrets_(store_->secrets(), keyring_, clock_) {
     store::ServiceKey key;
     key.key_id = "k";
     key.public_key_pem = "unused";
-    account_ = store_.accounts().Create("dev", "dev@localhost", 1, key).value().id;
+    account_ = store_->accounts().Create("dev", "dev@localhost", 1, key).value().id;
     app_ = Create("app");
     other_app_ = Create("other");
   }
 
   int64_t Create(const std::string& name) {
-    return store_.applications().Create(account_, name, false, clock_.NowSeconds(), 0).value().id;
+    return store_->applications().Create(account_, name, false, clock_.NowSeconds(), 0).value().id;
   }
 
   store::Result<int64_t> TryAdd(const std::string& name, const std::string& value,
@@ -56,7 +56,7 @@ class SecretsTest : public ::testing::Test {
 
   testing_support::TempDir dir_;
   testing_support::FakeClock clock_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   crypto::Keyring keyring_;
   Secrets secrets_;
   int64_t account_ = 0, app_ = 0, other_app_ = 0;
@@ -99,12 +99,12 @@ TEST_F(SecretsTest, UnknownSecretsAreNotFound) {
 TEST_F(SecretsTest, ValueMovedToAnotherRowDoesNotOpen) {
   const int64_t a = Add("a", "alpha");
   const int64_t b = Add("b", "beta");
-  const auto row_a = store_.secrets().Find(app_, {a, ""}).value();
-  ASSERT_EQ(store_.secrets().Revise(app_, {b, ""},
-                                    [&](store::SecretRecord row_b) {
-                                      row_b.sealed_value = row_a.sealed_value;
-                                      return std::optional(row_b);
-                                    }),
+  const auto row_a = store_->secrets().Find(app_, {a, ""}).value();
+  ASSERT_EQ(store_->secrets().Revise(app_, {b, ""},
+                                     [&](store::SecretRecord row_b) {
+                                       row_b.sealed_value = row_a.sealed_value;
+                                       return std::optional(row_b);
+                                     }),
             Outcome::kOk);
   EXPECT_EQ(Value(a), "alpha");
   EXPECT_THROW(Value(b), crypto::KeyringError);
@@ -114,15 +114,15 @@ TEST_F(SecretsTest, AnotherApplicationsDataKeyDoesNotOpen) {
   const int64_t id = Add("a", "alpha");
   Add("b", "beta", std::nullopt, other_app_);
   // Give the application the other application's wrapped data key.
-  const auto other_key = store_.secrets().GetDataKey(other_app_).value();
-  store_.secrets().ReplaceDataKeys({{app_, other_key}}, "master_key_check", keyring_.MakeCheck());
+  const auto other_key = store_->secrets().GetDataKey(other_app_).value();
+  store_->secrets().ReplaceDataKeys({{app_, other_key}}, "master_key_check", keyring_.MakeCheck());
   EXPECT_THROW(Value(id), crypto::KeyringError);
 }
 
 TEST_F(SecretsTest, WrongMasterKeyDoesNotOpen) {
   const int64_t id = Add("a", "alpha");
   const crypto::Keyring other(crypto::MasterKey::Generate());
-  const Secrets with_other_key(store_.secrets(), other, clock_);
+  const Secrets with_other_key(store_->secrets(), other, clock_);
   EXPECT_THROW(with_other_key.Reveal(account_, app_, SecretRef{id, std::nullopt}),
                crypto::KeyringError);
 }
@@ -185,7 +185,7 @@ TEST_F(SecretsTest, NamePartIsLiteralAndCaseInsensitive) {
 
 TEST_F(SecretsTest, CallsOnADeletedApplicationSayItIsGone) {
   const int64_t id = Add("a", "alpha", std::nullopt, other_app_);
-  ASSERT_EQ(store_.applications().Delete(account_, {false, {other_app_}, {}}), store::kDeleted);
+  ASSERT_EQ(store_->applications().Delete(account_, {false, {other_app_}, {}}), store::kDeleted);
   const SecretRef ref{id, std::nullopt};
   EXPECT_EQ(secrets_.List(account_, other_app_, "", 0, 20).outcome(), Outcome::kApplicationGone);
   EXPECT_EQ(secrets_.Reveal(account_, other_app_, ref).outcome(), Outcome::kApplicationGone);
