@@ -19,6 +19,60 @@ store::SecretLookup Lookup(const SecretRef& ref) {
   return store::SecretLookup{ref.id, ref.id ? std::string() : ref.name.value_or("")};
 }
 
+std::optional<std::string> OpenDescription(int64_t account_id, const SecureString& data_key,
+                                           const store::SecretRecord& record) {
+  if (!record.sealed_description) return std::nullopt;
+  const SecureString description =
+      crypto::Keyring::Open(data_key, *record.sealed_description,
+                            Binding(account_id, record.application_id, record.id, "description"));
+  return std::string(description.view());
+}
+
+Secret Describe(int64_t account_id, const SecureString& data_key,
+                const store::SecretRecord& record) {
+  return Secret{record.id, record.name, OpenDescription(account_id, data_key, record),
+                record.created, record.modified};
+}
+
+// What `changes` make of `current`, or nullopt when they change nothing. Pure, as the store
+// requires of a write's callback: it runs inside the write on the row as it is then, may run
+// more than once, and touches nothing but its arguments.
+std::optional<store::SecretRecord> Revise(const store::SecretRecord& current,
+                                          const SecretChanges& changes,
+                                          const SecureString& data_key, int64_t account_id,
+                                          int64_t now) {
+  store::SecretRecord record = current;
+  const auto binding = [&](std::string_view field) {
+    return Binding(account_id, record.application_id, record.id, field);
+  };
+  bool changed = false;
+  if (changes.new_name && *changes.new_name != record.name) {
+    record.name = *changes.new_name;
+    changed = true;
+  }
+  if (changes.value &&
+      crypto::Keyring::Open(data_key, record.sealed_value, binding("value")).view() !=
+          changes.value->view()) {
+    record.sealed_value = crypto::Keyring::Seal(data_key, changes.value->view(), binding("value"));
+    changed = true;
+  }
+  if (changes.description) {
+    std::optional<std::string> wanted;
+    if (!changes.description->empty()) wanted = *changes.description;
+    if (wanted != OpenDescription(account_id, data_key, record)) {
+      record.sealed_description = std::nullopt;
+      if (wanted) {
+        record.sealed_description =
+            crypto::Keyring::Seal(data_key, *wanted, binding("description"));
+      }
+      changed = true;
+    }
+  }
+  if (!changed) return std::nullopt;
+  record.modified = now;
+  return record;
+}
+
 }  // namespace
 
 Secrets::Secrets(store::SecretStore& store, const crypto::Keyring& keyring,
@@ -47,18 +101,6 @@ store::Result<SecureString> Secrets::DataKeyOfExisting(int64_t application_id) c
     throw crypto::KeyringError("application has secrets but no data key");
   }
   return data_key;
-}
-
-Secret Secrets::Describe(int64_t account_id, const SecureString& data_key,
-                         const store::SecretRecord& record) const {
-  Secret secret{record.id, record.name, std::nullopt, record.created, record.modified};
-  if (record.sealed_description) {
-    const SecureString description =
-        crypto::Keyring::Open(data_key, *record.sealed_description,
-                              Binding(account_id, record.application_id, record.id, "description"));
-    secret.description = std::string(description.view());
-  }
-  return secret;
 }
 
 store::Result<int64_t> Secrets::Add(int64_t account_id, int64_t application_id,
@@ -117,44 +159,14 @@ store::Result<RevealedSecret> Secrets::Reveal(int64_t account_id, int64_t applic
 
 Outcome Secrets::Update(int64_t account_id, int64_t application_id, const SecretRef& ref,
                         SecretChanges changes) {
-  // Runs inside the store's write transaction, on the secret as it is at that moment.
-  const auto revise =
-      [&](const store::SecretRecord& current) -> std::optional<store::SecretRecord> {
-    const auto key = DataKeyOfExisting(application_id);
-    if (!key.ok()) throw crypto::KeyringError("application has secrets but no data key");
-    const SecureString& data_key = key.value();
-    store::SecretRecord record = current;
-    const Secret described = Describe(account_id, data_key, record);
-    bool changed = false;
-    if (changes.new_name && *changes.new_name != record.name) {
-      record.name = *changes.new_name;
-      changed = true;
-    }
-    if (changes.value) {
-      const std::string binding = Binding(account_id, application_id, record.id, "value");
-      const SecureString old_value = crypto::Keyring::Open(data_key, record.sealed_value, binding);
-      if (old_value.view() != changes.value->view()) {
-        record.sealed_value = crypto::Keyring::Seal(data_key, changes.value->view(), binding);
-        changed = true;
-      }
-    }
-    if (changes.description) {
-      std::optional<std::string> wanted;
-      if (!changes.description->empty()) wanted = *changes.description;
-      if (wanted != described.description) {
-        record.sealed_description =
-            wanted ? std::optional<std::string>(crypto::Keyring::Seal(
-                         data_key, *wanted,
-                         Binding(account_id, application_id, record.id, "description")))
-                   : std::nullopt;
-        changed = true;
-      }
-    }
-    if (!changed) return std::nullopt;
-    record.modified = clock_.NowSeconds();
-    return record;
-  };
-  return store_.Revise(application_id, Lookup(ref), revise);
+  // An application's data key never changes once set, so it is unwrapped before the write and
+  // the write's callback only computes. No data key means no secret was ever added.
+  const auto data_key = DataKey(application_id);
+  if (!data_key.ok()) return data_key.outcome();
+  const int64_t now = clock_.NowSeconds();
+  return store_.Revise(application_id, Lookup(ref), [&](const store::SecretRecord& current) {
+    return Revise(current, changes, data_key.value(), account_id, now);
+  });
 }
 
 store::SelectionOutcome Secrets::Delete(int64_t application_id, bool all_ids,

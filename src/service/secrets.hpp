@@ -87,8 +87,6 @@ class Secrets {
   store::Result<common::SecureString> EnsureDataKey(int64_t application_id);
   // The key that opens secrets the store returned: they exist, so their data key does.
   store::Result<common::SecureString> DataKeyOfExisting(int64_t application_id) const;
-  Secret Describe(int64_t account_id, const common::SecureString& data_key,
-                  const store::SecretRecord& record) const;
 
   store::SecretStore& store_;
   const crypto::Keyring& keyring_;

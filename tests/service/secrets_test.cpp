@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <type_traits>
+#include <vector>
+
 #include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/store_outcomes.hpp"
@@ -12,6 +17,75 @@ namespace {
 
 using common::SecureString;
 using store::Outcome;
+
+// A SecretStore that holds callers to the store's contract for write callbacks: it runs each
+// callback twice (as a retried transaction would) and fails the test if the store is called
+// while a callback runs.
+class RetryingSecretStore final : public store::SecretStore {
+ public:
+  explicit RetryingSecretStore(store::SecretStore& inner) : inner_(inner) {}
+
+  store::Result<std::string> GetDataKey(int64_t app) override {
+    Check();
+    return inner_.GetDataKey(app);
+  }
+  store::Result<std::string> EnsureDataKey(int64_t app, const std::string& wrapped) override {
+    Check();
+    return inner_.EnsureDataKey(app, wrapped);
+  }
+  std::vector<store::WrappedDataKey> ListDataKeys() override {
+    Check();
+    return inner_.ListDataKeys();
+  }
+  void ReplaceDataKeys(const std::vector<store::WrappedDataKey>& keys, const std::string& name,
+                       const std::string& check) override {
+    Check();
+    inner_.ReplaceDataKeys(keys, name, check);
+  }
+  store::Result<store::SecretRecord> Add(int64_t app, const std::string& name, int64_t now,
+                                         const store::SealNewSecret& seal) override {
+    Check();
+    return inner_.Add(app, name, now, [&](int64_t id) { return Twice([&] { return seal(id); }); });
+  }
+  store::Result<store::SecretRecord> Find(int64_t app, const store::SecretLookup& which) override {
+    Check();
+    return inner_.Find(app, which);
+  }
+  store::Result<store::SecretPage> List(int64_t app, std::string_view part, int64_t offset,
+                                        int64_t limit) override {
+    Check();
+    return inner_.List(app, part, offset, limit);
+  }
+  Outcome Revise(int64_t app, const store::SecretLookup& which,
+                 const store::ReviseSecret& revise) override {
+    Check();
+    return inner_.Revise(app, which, [&](const store::SecretRecord& current) {
+      return Twice([&] { return revise(current); });
+    });
+  }
+  store::SelectionOutcome Delete(int64_t app, const store::SecretSelection& selection) override {
+    Check();
+    return inner_.Delete(app, selection);
+  }
+
+  int callbacks() const { return callbacks_; }
+
+ private:
+  void Check() const { EXPECT_FALSE(in_callback_) << "a write's callback called the store"; }
+  template <typename F>
+  std::invoke_result_t<F&> Twice(F&& callback) {
+    in_callback_ = true;
+    callback();
+    auto result = callback();
+    in_callback_ = false;
+    ++callbacks_;
+    return result;
+  }
+
+  store::SecretStore& inner_;
+  std::atomic<bool> in_callback_ = false;
+  std::atomic<int> callbacks_ = 0;
+};
 
 class SecretsTest : public ::testing::Test {
  protected:
@@ -143,6 +217,27 @@ TEST_F(SecretsTest, UpdateMovesModifiedOnlyOnRealChanges) {
   EXPECT_EQ(secret.modified, created + 60);
   EXPECT_FALSE(secret.description);  // empty clears
   EXPECT_EQ(Value(id), "alpha");
+}
+
+TEST_F(SecretsTest, WriteCallbacksArePureAndMayRunTwice) {
+  RetryingSecretStore retrying(store_->secrets());
+  Secrets secrets(retrying, keyring_, clock_);
+  const int64_t id =
+      secrets.Add(account_, app_, "a", SecureString("alpha"), std::string("first")).value();
+  clock_.Advance(30);
+  EXPECT_EQ(secrets.Update(account_, app_, SecretRef{id, std::nullopt},
+                           SecretChanges{"b", SecureString("beta"), std::string("second")}),
+            Outcome::kOk);
+  EXPECT_EQ(secrets.Update(account_, app_, SecretRef{std::nullopt, "b"},
+                           SecretChanges{"b", SecureString("beta"), std::string("second")}),
+            Outcome::kOk);
+  EXPECT_EQ(retrying.callbacks(), 3);
+  const auto revealed = secrets.Reveal(account_, app_, SecretRef{id, std::nullopt}).value();
+  EXPECT_EQ(revealed.secret.name, "b");
+  EXPECT_EQ(revealed.value.view(), "beta");
+  EXPECT_EQ(revealed.secret.description, "second");
+  EXPECT_EQ(revealed.secret.modified, revealed.secret.created + 30)
+      << "an update that changes nothing leaves modified alone";
 }
 
 TEST_F(SecretsTest, RenameToTakenNameChangesNothing) {
