@@ -214,6 +214,23 @@ TEST_F(SqliteSecretsTest, ConcurrentDeletesOfOneSecretSucceedOnce) {
   EXPECT_EQ(deleted.load(), 1);
 }
 
+TEST_F(SqliteSecretsTest, ListPageAndTotalAgreeUnderConcurrentAdds) {
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int i = 0; i < 200; ++i) Add("s" + std::to_string(i));
+    done = true;
+  });
+  int lists = 0;
+  while (!done || lists == 0) {
+    const SecretPage page = List(app_, "", 0, 1000);
+    ASSERT_EQ(static_cast<int64_t>(page.items.size()), page.total_count)
+        << "a secret added between counting and paging";
+    ++lists;
+  }
+  writer.join();
+  EXPECT_EQ(List(app_, "", 0, 1000).total_count, 200);
+}
+
 TEST_F(SqliteSecretsTest, DataKeysAndMeta) {
   EXPECT_EQ(secrets().GetDataKey(app_).outcome(), Outcome::kNotFound);
   EXPECT_EQ(secrets().EnsureDataKey(app_, "k1").value(), "k1");
