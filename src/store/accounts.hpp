@@ -44,7 +44,12 @@ class AccountStore {
   // new id used. kOk with the account, or kConflict when the name or the key id is taken.
   virtual Result<Account> Create(const std::string& name, const std::string& email, int64_t created,
                                  ServiceKey first_key) = 0;
-  // Whether any account exists.
+  // First-start bootstrap: Create, but only while the store holds no account at all, decided
+  // inside the same write, so of any number of racing callers (threads, processes, nodes)
+  // exactly one gets kOk. kConflict when an account exists (or the key id is taken).
+  virtual Result<Account> CreateFirst(const std::string& name, const std::string& email,
+                                      int64_t created, ServiceKey first_key) = 0;
+  // Whether any account exists. To act on the answer, use CreateFirst, which cannot race.
   virtual bool HasAny() = 0;
 
   virtual std::optional<Account> FindById(int64_t id) = 0;

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store_fixture.hpp"
@@ -74,6 +77,61 @@ TEST_F(SqliteStoreTest, DuplicateFirstKeyIdConflictsAndLeavesNoAccountBehind) {
   EXPECT_EQ(accounts().Create("fresh", "fresh@example.com", 1, Key("dev-key")).outcome(),
             Outcome::kConflict);
   EXPECT_EQ(accounts().FindByName("fresh"), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, CreateFirstCreatesOnlyTheFirstAccount) {
+  const auto first = accounts().CreateFirst("dev", "dev@localhost", 1, Key("first-key"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->id, 1);
+  EXPECT_EQ(first->name, "dev");
+  EXPECT_EQ(accounts().FindKey("first-key")->account_id, 1);
+  EXPECT_EQ(accounts().CreateFirst("again", "again@localhost", 1, Key("second-key")).outcome(),
+            Outcome::kConflict);
+  EXPECT_EQ(accounts().FindByName("again"), std::nullopt);
+  EXPECT_EQ(accounts().FindKey("second-key"), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, CreateFirstAfterAnyAccountIsAConflict) {
+  MakeAccount("ops");
+  EXPECT_EQ(accounts().CreateFirst("dev", "dev@localhost", 1, Key("late-key")).outcome(),
+            Outcome::kConflict);
+  EXPECT_EQ(accounts().FindByName("dev"), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, OfRacingCreateFirstsOnSeveralStoresExactlyOneWins) {
+  constexpr int kRacers = 6;
+  std::vector<std::unique_ptr<SqliteStore>> stores;
+  for (int i = 0; i < kRacers; ++i) stores.push_back(Open());
+  std::atomic<int> ready = 0;
+  std::atomic<int> wins = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready < kRacers) std::this_thread::yield();
+      // Distinct names: only the store's own check can keep a second account out.
+      const std::string name = "racer-" + std::to_string(i);
+      const auto created =
+          stores[i]->accounts().CreateFirst(name, name + "@localhost", 1, Key(name + "-key"));
+      if (created.ok()) {
+        ++wins;
+      } else {
+        EXPECT_EQ(created.outcome(), Outcome::kConflict);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wins.load(), 1);
+  int accounts_found = 0;
+  for (int i = 0; i < kRacers; ++i) {
+    if (const auto account = accounts().FindByName("racer-" + std::to_string(i))) {
+      ++accounts_found;
+      EXPECT_EQ(account->id, 1);
+      EXPECT_EQ(accounts().ListKeys(1).size(), 1u);
+    }
+  }
+  EXPECT_EQ(accounts_found, 1);
+  EXPECT_EQ(accounts().FindById(2), std::nullopt);
 }
 
 TEST_F(SqliteStoreTest, SetApiKeyHash) {
