@@ -1,4 +1,4 @@
-// Store values and health of SqliteStore.
+// MetaStore conformance: store values and health, on every backend.
 
 #include <gtest/gtest.h>
 
@@ -8,14 +8,16 @@
 #include <thread>
 #include <vector>
 
-#include "store_fixture.hpp"
+#include "conformance.hpp"
 
-namespace coffer::store::sqlite {
+namespace coffer::store {
 namespace {
 
-TEST_F(SqliteStoreTest, PingAnswers) { EXPECT_TRUE(meta().Ping()); }
+class MetaTest : public StoreConformanceTest {};
 
-TEST_F(SqliteStoreTest, SetIfAbsentKeepsTheFirstValue) {
+TEST_P(MetaTest, PingAnswers) { EXPECT_TRUE(meta().Ping()); }
+
+TEST_P(MetaTest, SetIfAbsentKeepsTheFirstValue) {
   EXPECT_EQ(meta().Get("check"), std::nullopt);
   EXPECT_EQ(meta().SetIfAbsent("check", "first"), "first");
   EXPECT_EQ(meta().SetIfAbsent("check", "second"), "first");
@@ -28,10 +30,10 @@ TEST_F(SqliteStoreTest, SetIfAbsentKeepsTheFirstValue) {
   EXPECT_EQ(meta().Get("binary"), bytes);
 }
 
-TEST_F(SqliteStoreTest, OfRacingSetIfAbsentsOnSeveralStoresEveryoneSeesOneWinner) {
+TEST_P(MetaTest, OfRacingSetIfAbsentsOnSeveralStoresEveryoneSeesOneWinner) {
   constexpr int kRacers = 6;
-  std::vector<std::unique_ptr<SqliteStore>> stores;
-  for (int i = 0; i < kRacers; ++i) stores.push_back(Open());
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kRacers; ++i) stores.push_back(OpenAnother());
   std::vector<std::string> in_force(kRacers);
   std::atomic<int> ready = 0;
   std::vector<std::thread> threads;
@@ -52,5 +54,8 @@ TEST_F(SqliteStoreTest, OfRacingSetIfAbsentsOnSeveralStoresEveryoneSeesOneWinner
   EXPECT_EQ(meta().Get("check"), in_force[0]);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, MetaTest, ::testing::ValuesIn(ConformanceBackends()),
+                         BackendName);
+
 }  // namespace
-}  // namespace coffer::store::sqlite
+}  // namespace coffer::store
