@@ -52,7 +52,9 @@ class AccountStore {
   // Whether any account exists. To act on the answer, use CreateFirst, which cannot race.
   virtual bool HasAny() = 0;
 
+  // The account, or nullopt when there is none.
   virtual std::optional<Account> FindById(int64_t id) = 0;
+  // The account with this exact name, or nullopt.
   virtual std::optional<Account> FindByName(std::string_view name) = 0;
   // The account with this e-mail and the lowest id (e-mails are not unique).
   virtual std::optional<Account> FindByEmail(std::string_view email) = 0;
