@@ -38,9 +38,9 @@ StoreFixture::StoreFixture() {
   first.public_key_pem = std::move(pair.public_pem);
   first.roles = {"Owner"};
   first.created = now;
-  account = store->CreateAccount("bench", "bench@localhost", now, first);
-  key = *store->FindServiceKey(first.key_id);
-  application_id = store->CreateApplication(account.id, "bench-app", false, now, 0).id;
+  account = store->accounts().Create("bench", "bench@localhost", now, first).value();
+  key = *store->accounts().FindKey(first.key_id);
+  application_id = store->applications().Create(account.id, "bench-app", false, now, 0).value().id;
 }
 
 int64_t NowSeconds() {

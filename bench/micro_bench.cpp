@@ -45,8 +45,9 @@ StoreFixture& Fixture() {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([f, t, expires_at] {
         for (int64_t i = t; i < kReadItems; i += kThreads) {
-          f->store->PutKvItem(f->application_id,
-                              {IndexedKey(i), "+1555" + std::to_string(1000000 + i), expires_at});
+          f->store->key_value().Put(
+              f->application_id,
+              {IndexedKey(i), "+1555" + std::to_string(1000000 + i), expires_at});
         }
       });
     }
@@ -85,10 +86,11 @@ common::HttpRequest UrlencodedRequest() {
 // The shape the Node client's `form-data` package produces: a 26-dash + 24-digit boundary,
 // `cmd` first, one part per field.
 common::HttpRequest NodeMultipartRequest() {
-  const std::string boundary = "--------------------------" + std::string("517492830174629385710234");
+  const std::string boundary =
+      "--------------------------" + std::string("517492830174629385710234");
   const auto part = [&](const std::string& name, const std::string& value) {
-    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
-           "\"\r\n\r\n" + value + "\r\n";
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+           value + "\r\n";
   };
   common::HttpRequest r;
   r.method = "POST";
@@ -164,7 +166,7 @@ void RunAuthenticate(benchmark::State& state, std::size_t cache_capacity) {
   common::SystemClock clock;
   auth::AuthenticatorOptions options;
   options.token_cache_capacity = cache_capacity;
-  auth::Authenticator authenticator(*f.store, clock, options);
+  auth::Authenticator authenticator(f.store->accounts(), clock, options);
   const std::optional<std::string> header = "Bearer " + FreshToken();
   for (auto _ : state) {
     auto principal = authenticator.Authenticate(header, {});
@@ -180,12 +182,12 @@ BENCHMARK(BM_AuthenticateUncachedToken);
 
 struct RouterFixture {
   RouterFixture()
-      : authenticator(*Fixture().store, clock, {}),
-        applications(*Fixture().store, clock, {}),
-        key_value(*Fixture().store, clock) {
+      : authenticator(Fixture().store->accounts(), clock, {}),
+        applications(Fixture().store->applications(), clock, {}),
+        key_value(Fixture().store->key_value(), clock) {
     api::RegisterApplicationMethods(methods, applications);
     api::RegisterKeyValueMethods(methods, applications, key_value);
-    router = std::make_unique<api::Router>(methods, authenticator, *Fixture().store,
+    router = std::make_unique<api::Router>(methods, authenticator, Fixture().store->meta(),
                                            api::RouterOptions{});
   }
 
@@ -280,7 +282,8 @@ void BM_PutKvItem(benchmark::State& state) {
   const int64_t expires_at = NowSeconds() + 3600;
   int64_t i = 0;
   for (auto _ : state) {
-    f.store->PutKvItem(f.application_id, {prefix + std::to_string(i++), "+15551234567", expires_at});
+    f.store->key_value().Put(f.application_id,
+                             {prefix + std::to_string(i++), "+15551234567", expires_at});
   }
   if (state.thread_index() == 0) {
     const double seconds =
@@ -300,8 +303,8 @@ void BM_GetKvItem(benchmark::State& state) {
   std::uniform_int_distribution<int64_t> index(0, kReadItems - 1);
   const int64_t now = NowSeconds();
   for (auto _ : state) {
-    const auto item = f.store->GetKvItem(f.application_id, IndexedKey(index(random)), now);
-    if (!item) state.SkipWithError("missing item");
+    const auto item = f.store->key_value().Get(f.application_id, IndexedKey(index(random)), now);
+    if (!item.ok()) state.SkipWithError("missing item");
     benchmark::DoNotOptimize(item);
   }
 }
@@ -312,8 +315,8 @@ void BM_ListKvItemsPage10(benchmark::State& state) {
   StoreFixture& f = Fixture();
   const int64_t now = NowSeconds();
   for (auto _ : state) {
-    const auto page = f.store->ListKvItems(f.application_id, "k:000123", now, 0, 10, true);
-    if (page.size() != 10) state.SkipWithError("unexpected page size");
+    const auto page = f.store->key_value().List(f.application_id, "k:000123", now, 0, 10, true);
+    if (!page.ok() || page->size() != 10) state.SkipWithError("unexpected page size");
     benchmark::DoNotOptimize(page);
   }
 }

@@ -7,7 +7,7 @@
 // Items are "k:0000000", "k:0000001", ... (7 digits), so dropping the last digit of a key
 // gives a prefix matching exactly 10 keys, and dropping two a prefix matching 100.
 //
-// Filling: up to kStoreApiFillLimit items are written through SqliteStore::PutKvItem from
+// Filling: up to kStoreApiFillLimit items are written through the store's KeyValueStore::Put from
 // many threads (group-committed, as the server would); larger sizes are inserted through a
 // second connection to the same database file in one transaction (the store's own
 // Connection class, same INSERT statement), because a million individually durable writes
@@ -49,7 +49,7 @@ void FillThroughStore(StoreFixture& f, int64_t count, int64_t expires_at) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&f, t, count, expires_at] {
       for (int64_t i = t; i < count; i += kThreads) {
-        f.store->PutKvItem(f.application_id, {IndexedKey(i), ValueOf(i), expires_at});
+        f.store->key_value().Put(f.application_id, {IndexedKey(i), ValueOf(i), expires_at});
       }
     });
   }
@@ -127,8 +127,8 @@ void RegisterFor(const SizedStore& sized) {
     std::uniform_int_distribution<int64_t> index(0, s->size - 1);
     const int64_t now = NowSeconds();
     for (auto _ : state) {
-      const auto item = f.store->GetKvItem(f.application_id, IndexedKey(index(random)), now);
-      if (!item) state.SkipWithError("missing item");
+      const auto item = f.store->key_value().Get(f.application_id, IndexedKey(index(random)), now);
+      if (!item.ok()) state.SkipWithError("missing item");
       benchmark::DoNotOptimize(item);
     }
     AddCounters(state, *s);
@@ -138,8 +138,8 @@ void RegisterFor(const SizedStore& sized) {
     const std::string key = IndexedKey(s->size + 17);
     const int64_t now = NowSeconds();
     for (auto _ : state) {
-      const auto item = f.store->GetKvItem(f.application_id, key, now);
-      if (item) state.SkipWithError("unexpected item");
+      const auto item = f.store->key_value().Get(f.application_id, key, now);
+      if (item.ok()) state.SkipWithError("unexpected item");
     }
     AddCounters(state, *s);
   });
@@ -152,9 +152,11 @@ void RegisterFor(const SizedStore& sized) {
         [s, &f, prefix, offset, limit, expected, with_values](benchmark::State& state) {
           const int64_t now = NowSeconds();
           for (auto _ : state) {
-            const auto items =
-                f.store->ListKvItems(f.application_id, prefix, now, offset, limit, with_values);
-            if (items.size() != expected) state.SkipWithError("unexpected page size");
+            const auto items = f.store->key_value().List(f.application_id, prefix, now, offset,
+                                                         limit, with_values);
+            if (!items.ok() || items->size() != expected) {
+              state.SkipWithError("unexpected page size");
+            }
             benchmark::DoNotOptimize(items);
           }
           AddCounters(state, *s);

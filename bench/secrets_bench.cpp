@@ -30,16 +30,16 @@ const crypto::Keyring& TheKeyring() {
 // A store holding one secret per value size (64 and 8192 bytes), named "s64" and "s8192".
 struct SecretsFixture {
   SecretsFixture()
-      : applications(*store.store, clock, {}),
-        secrets(*store.store, TheKeyring(), clock),
-        authenticator(*store.store, clock, {}) {
+      : applications(store.store->applications(), clock, {}),
+        secrets(store.store->secrets(), TheKeyring(), clock),
+        authenticator(store.store->accounts(), clock, {}) {
     for (const int size : {64, 8192}) {
       secrets.Add(store.account.id, store.application_id, "s" + std::to_string(size),
                   common::SecureString(std::string(size, 'v')), "a description");
     }
     api::RegisterApplicationMethods(methods, applications);
     api::RegisterSecretMethods(methods, applications, secrets);
-    router = std::make_unique<api::Router>(methods, authenticator, *store.store,
+    router = std::make_unique<api::Router>(methods, authenticator, store.store->meta(),
                                            api::RouterOptions{});
   }
 
@@ -61,7 +61,8 @@ void BM_SealValue(benchmark::State& state) {
   const common::SecureString data_key = crypto::Keyring::NewDataKey();
   const std::string value(static_cast<std::size_t>(state.range(0)), 'v');
   for (auto _ : state) {
-    benchmark::DoNotOptimize(crypto::Keyring::Seal(data_key, value, "coffer:secret:v1:1:2:3:value"));
+    benchmark::DoNotOptimize(
+        crypto::Keyring::Seal(data_key, value, "coffer:secret:v1:1:2:3:value"));
   }
   state.SetBytesProcessed(state.iterations() * state.range(0));
 }
@@ -103,8 +104,8 @@ void BM_RouterGetSecretValue(benchmark::State& state) {
   request.content_type = "application/x-www-form-urlencoded";
   request.authorization = "Bearer " + MintRs256Token(f.store.private_key_pem, f.store.key.key_id,
                                                      f.store.account.id, now, now + 3600);
-  request.body = "application_id=" + std::to_string(f.store.application_id) +
-                 "&secret_name=s" + std::to_string(state.range(0));
+  request.body = "application_id=" + std::to_string(f.store.application_id) + "&secret_name=s" +
+                 std::to_string(state.range(0));
   for (auto _ : state) {
     auto response = f.router->Handle(request);
     if (response.body.find("\"secret_value\"") == std::string::npos) {

@@ -9,7 +9,7 @@
 #include "cli/master_key.hpp"
 #include "cli/operator_commands.hpp"
 #include "cli/serve.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 
 namespace {
 
@@ -18,8 +18,7 @@ using namespace coffer;
 // Operator commands share the server's storage.
 std::unique_ptr<store::Store> OpenStore(const cli::StorageOptions& storage) {
   cli::PrepareDataDir(storage.data_dir);
-  return std::make_unique<store::sqlite::SqliteStore>(
-      store::sqlite::SqliteOptions{cli::DatabasePath(storage.data_dir)});
+  return store::Open(cli::StorageIn(storage.data_dir));
 }
 
 int RunOperatorCommand(const cli::Command& command) {
@@ -33,23 +32,23 @@ int RunOperatorCommand(const cli::Command& command) {
         } else if constexpr (std::is_same_v<Options, cli::ServeOptions>) {
           return cli::RunServe(o);
         } else {
-        auto store = OpenStore(o.storage);
-        if constexpr (std::is_same_v<Options, cli::AccountCreateOptions>) {
-          cli::AccountCreate(*store, clock, o, std::cout);
-        } else if constexpr (std::is_same_v<Options, cli::AccountApiKeyOptions>) {
-          cli::AccountApiKey(*store, o, std::cout);
-        } else if constexpr (std::is_same_v<Options, cli::KeyCreateOptions>) {
-          cli::KeyCreate(*store, clock, o, std::cout);
-        } else if constexpr (std::is_same_v<Options, cli::KeyListOptions>) {
-          cli::KeyList(*store, o, std::cout);
-        } else if constexpr (std::is_same_v<Options, cli::KeyDeleteOptions>) {
-          cli::KeyDelete(*store, o, std::cout);
-        } else if constexpr (std::is_same_v<Options, cli::AppCreateOptions>) {
-          cli::AppCreate(*store, clock, o, std::cout);
-        } else if constexpr (std::is_same_v<Options, cli::MasterKeyRotateOptions>) {
-          cli::MasterKeyRotate(*store, o, std::cout);
-        }
-        return 0;
+          auto store = OpenStore(o.storage);
+          if constexpr (std::is_same_v<Options, cli::AccountCreateOptions>) {
+            cli::AccountCreate(*store, clock, o, std::cout);
+          } else if constexpr (std::is_same_v<Options, cli::AccountApiKeyOptions>) {
+            cli::AccountApiKey(*store, o, std::cout);
+          } else if constexpr (std::is_same_v<Options, cli::KeyCreateOptions>) {
+            cli::KeyCreate(*store, clock, o, std::cout);
+          } else if constexpr (std::is_same_v<Options, cli::KeyListOptions>) {
+            cli::KeyList(*store, o, std::cout);
+          } else if constexpr (std::is_same_v<Options, cli::KeyDeleteOptions>) {
+            cli::KeyDelete(*store, o, std::cout);
+          } else if constexpr (std::is_same_v<Options, cli::AppCreateOptions>) {
+            cli::AppCreate(*store, clock, o, std::cout);
+          } else if constexpr (std::is_same_v<Options, cli::MasterKeyRotateOptions>) {
+            cli::MasterKeyRotate(*store, o, std::cout);
+          }
+          return 0;
         }
       },
       command);

@@ -1,6 +1,6 @@
 #include "api/key_value_methods.hpp"
 
-#include "api/application_methods.hpp"
+#include "api/application_resolver.hpp"
 #include "common/api_error.hpp"
 #include "domain/key_value_rules.hpp"
 #include "domain/roles.hpp"
@@ -41,8 +41,9 @@ json::object SetItem(const service::Applications& applications, service::KeyValu
   const auto expires_at = call.params.OptionalInt("expires_at");
   if (expires_at && *expires_at < now) throw ApiError(ErrorCode::kInvalidParameter, "expires_at");
   if (ttl && expires_at) throw ApiError(ErrorCode::kOnlyOneOfTtlExpiresAt);
-  const auto item = kv.Set(application_id, std::move(key), std::move(*value),
-                           domain::KvExpiresAt(now, ttl, expires_at));
+  const auto item = ValueOf(kv.Set(application_id, std::move(key), std::move(*value),
+                                   domain::KvExpiresAt(now, ttl, expires_at)),
+                            call);
   return json::object{{"result", ItemJson(item, true)}};
 }
 
@@ -50,16 +51,25 @@ json::object GetItem(const service::Applications& applications, service::KeyValu
                      const MethodCall& call) {
   const int64_t application_id = ResolveApplicationId(applications, call);
   const std::string key = CheckKey(call.params.Required("key"));
-  const auto item = kv.Get(application_id, key);
-  if (!item) throw ApiError(ErrorCode::kInvalidParameter, "key");
-  return json::object{{"result", ItemJson(*item, true)}};
+  auto item = kv.Get(application_id, key);
+  if (item.outcome() == store::Outcome::kNotFound) {
+    throw ApiError(ErrorCode::kInvalidParameter, "key");
+  }
+  return json::object{{"result", ItemJson(ValueOf(std::move(item), call), true)}};
 }
 
 json::object DelItem(const service::Applications& applications, service::KeyValue& kv,
                      const MethodCall& call) {
   const int64_t application_id = ResolveApplicationId(applications, call);
   const std::string key = CheckKey(call.params.Required("key"));
-  return json::object{{"result", kv.Delete(application_id, key) ? 1 : 0}};
+  switch (const auto outcome = kv.Delete(application_id, key)) {
+    case store::Outcome::kOk:
+      return json::object{{"result", 1}};
+    case store::Outcome::kNotFound:
+      return json::object{{"result", 0}};
+    default:
+      FailOutcome(outcome, call);
+  }
 }
 
 // GetKeyValueItems (pattern required, with values) and GetKeyValueKeys (optional, without).
@@ -72,11 +82,12 @@ json::object ListItems(const service::Applications& applications, service::KeyVa
   } else if (auto pattern = call.params.Optional("key")) {
     prefix = CheckKey(std::move(*pattern));
   }
-  const int64_t count = call.params.IntInRange("count", domain::kDefaultKvPageSize, 1,
-                                               domain::kMaxKvPageSize);
+  const int64_t count =
+      call.params.IntInRange("count", domain::kDefaultKvPageSize, 1, domain::kMaxKvPageSize);
   const int64_t offset = call.params.IntInRange("offset", 0, 0, INT64_MAX);
   json::array result;
-  for (const auto& item : kv.List(application_id, prefix, offset, count, with_values)) {
+  const auto items = ValueOf(kv.List(application_id, prefix, offset, count, with_values), call);
+  for (const auto& item : items) {
     result.push_back(ItemJson(item, with_values));
   }
   return json::object{{"result", std::move(result)}};
@@ -97,8 +108,9 @@ json::object ListKeys(const service::Applications& applications, service::KeyVal
 void RegisterKeyValueMethods(MethodTable& table, const service::Applications& applications,
                              service::KeyValue& kv) {
   const auto roles = domain::DataManagementRoles();
-  const auto add = [&](std::string name, json::object (*method)(const service::Applications&,
-                                                              service::KeyValue&, const MethodCall&)) {
+  const auto add = [&](std::string name,
+                       json::object (*method)(const service::Applications&, service::KeyValue&,
+                                              const MethodCall&)) {
     table.Add(std::move(name), {roles, [&applications, &kv, method](const MethodCall& call) {
                                   return method(applications, kv, call);
                                 }});

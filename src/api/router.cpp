@@ -4,8 +4,7 @@
 
 #include "api/errors.hpp"
 #include "api/request_decoding.hpp"
-#include "common/strings.hpp"
-#include "store/store.hpp"
+#include "store/outcome.hpp"
 
 namespace coffer::api {
 
@@ -54,19 +53,11 @@ auth::LegacyCredentials LegacyFrom(const Params& params) {
                                  read("api_key")};
 }
 
-// What resolving the call's application answers once it is deleted: 116 when the call named it
-// by a non-zero `application_id` (SPEC 4.2), else 558.
-ApiError ApplicationGoneError(const MethodCall& call) {
-  const auto id_text = call.params.Optional("application_id");
-  const auto id = id_text ? common::ParseStrictInt64(*id_text) : std::nullopt;
-  return ApiError(id && *id != 0 ? ErrorCode::kInvalidApplicationId : ErrorCode::kApplicationNotFound);
-}
-
 }  // namespace
 
 Router::Router(const MethodTable& methods, auth::Authenticator& authenticator,
-               store::Store& store, RouterOptions options)
-    : methods_(methods), authenticator_(authenticator), store_(store), options_(options) {}
+               store::MetaStore& meta, RouterOptions options)
+    : methods_(methods), authenticator_(authenticator), meta_(meta), options_(options) {}
 
 HttpResponse Router::Handle(const HttpRequest& request) const {
   const std::string_view path = PathOf(request.target);
@@ -114,14 +105,7 @@ HttpResponse Router::HandleApi(const HttpRequest& request) const {
 
   const ParamReader reader(decoded.params);
   const MethodCall call{principal, reader};
-  boost::json::object members;
-  try {
-    members = method->handler(call);
-  } catch (const store::ApplicationGone&) {
-    // Deleted by another request after this one resolved it: answer as if this request had
-    // come after the deletion.
-    throw ApplicationGoneError(call);
-  }
+  const boost::json::object members = method->handler(call);
   spdlog::debug("{} by account {} key {}: ok", name, principal.account_id, principal.key_id);
   return JsonResponse(200, RenderSuccess(members));
 }
@@ -131,7 +115,7 @@ HttpResponse Router::Refusal(int status) {
 }
 
 HttpResponse Router::HandleHealth() const {
-  if (store_.Ping()) return JsonResponse(200, R"({"status":"ok"})");
+  if (meta_.Ping()) return JsonResponse(200, R"({"status":"ok"})");
   return JsonResponse(503, R"({"status":"unavailable"})");
 }
 

@@ -5,7 +5,7 @@
 #include "api/method_table.hpp"
 #include "auth/authenticator.hpp"
 #include "common/http_message.hpp"
-#include "store/store.hpp"
+#include "store/meta.hpp"
 
 namespace coffer::api {
 
@@ -19,7 +19,8 @@ struct RouterOptions {
 // then the method). Never throws; thread-safe.
 class Router {
  public:
-  Router(const MethodTable& methods, auth::Authenticator& authenticator, store::Store& store,
+  // `meta` answers the health check. Everything passed in must outlive the Router.
+  Router(const MethodTable& methods, auth::Authenticator& authenticator, store::MetaStore& meta,
          RouterOptions options);
 
   common::HttpResponse Handle(const common::HttpRequest& request) const;
@@ -34,7 +35,7 @@ class Router {
 
   const MethodTable& methods_;
   auth::Authenticator& authenticator_;
-  store::Store& store_;
+  store::MetaStore& meta_;
   const RouterOptions options_;
 };
 

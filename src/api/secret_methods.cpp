@@ -1,6 +1,6 @@
 #include "api/secret_methods.hpp"
 
-#include "api/application_methods.hpp"
+#include "api/application_resolver.hpp"
 #include "common/api_error.hpp"
 #include "common/strings.hpp"
 #include "common/timestamp.hpp"
@@ -19,7 +19,8 @@ using common::SecureString;
 namespace {
 
 std::string CheckName(std::string_view param, std::string name) {
-  if (!domain::IsValidSecretName(name)) throw ApiError(ErrorCode::kInvalidParameter, std::string(param));
+  if (!domain::IsValidSecretName(name))
+    throw ApiError(ErrorCode::kInvalidParameter, std::string(param));
   return name;
 }
 
@@ -50,6 +51,11 @@ service::SecretRef ReadRef(const MethodCall& call) {
   return ref;
 }
 
+// 496 naming the parameter by which `ref` named a secret that does not exist.
+ApiError UnknownSecret(const service::SecretRef& ref) {
+  return ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
+}
+
 json::object SecretJson(const service::Secret& secret) {
   json::object object{{"secret_id", secret.id}, {"secret_name", secret.name}};
   if (secret.description) object["description"] = *secret.description;
@@ -64,8 +70,13 @@ json::object AddSecret(const service::Applications& applications, service::Secre
   const std::string name = CheckName("secret_name", call.params.Required("secret_name"));
   const SecureString value = CheckValue(call.params.Required("secret_value"));
   std::optional<std::string> description;
-  if (auto text = call.params.Optional("description")) description = CutDescription(std::move(*text));
-  const int64_t id = secrets.Add(call.principal.account_id, application_id, name, value, description);
+  if (auto text = call.params.Optional("description"))
+    description = CutDescription(std::move(*text));
+  auto added = secrets.Add(call.principal.account_id, application_id, name, value, description);
+  if (added.outcome() == store::Outcome::kConflict) {
+    throw ApiError(ErrorCode::kNotUnique, "secret_name");
+  }
+  const int64_t id = ValueOf(std::move(added), call);
   return json::object{{"result", json::array{json::object{{"secret_id", id}}}}};
 }
 
@@ -76,17 +87,22 @@ json::object GetSecrets(const service::Applications& applications, service::Secr
   const int64_t count = call.params.IntInRange("count", domain::kDefaultSecretPageSize, 1,
                                                domain::kMaxSecretPageSize);
   const int64_t offset = call.params.IntInRange("offset", 0, 0, INT64_MAX);
-  const auto page = secrets.List(call.principal.account_id, application_id, name_part, offset, count);
+  const auto page = ValueOf(
+      secrets.List(call.principal.account_id, application_id, name_part, offset, count), call);
   json::array result;
   for (const auto& secret : page.items) result.push_back(SecretJson(secret));
   const auto returned = static_cast<int64_t>(result.size());
-  return json::object{{"result", std::move(result)}, {"count", returned}, {"total_count", page.total_count}};
+  return json::object{
+      {"result", std::move(result)}, {"count", returned}, {"total_count", page.total_count}};
 }
 
 json::object GetSecretValue(const service::Applications& applications, service::Secrets& secrets,
                             const MethodCall& call) {
   const int64_t application_id = ResolveApplicationId(applications, call);
-  const auto [secret, value] = secrets.Reveal(call.principal.account_id, application_id, ReadRef(call));
+  const service::SecretRef ref = ReadRef(call);
+  auto revealed = secrets.Reveal(call.principal.account_id, application_id, ref);
+  if (revealed.outcome() == store::Outcome::kNotFound) throw UnknownSecret(ref);
+  const auto [secret, value] = ValueOf(std::move(revealed), call);
   json::object item = SecretJson(secret);
   item["secret_value"] = value.view();
   return json::object{{"result", json::array{std::move(item)}}};
@@ -96,17 +112,30 @@ json::object SetSecretInfo(const service::Applications& applications, service::S
                            const MethodCall& call) {
   const int64_t application_id = ResolveApplicationId(applications, call);
   const service::SecretRef ref = ReadRef(call);
-  secrets.Locate(application_id, ref);  // an unknown secret is reported before the new values
+  // An unknown secret is reported before the new values are checked.
+  const auto located = secrets.Locate(application_id, ref);
+  if (located.outcome() == store::Outcome::kNotFound) throw UnknownSecret(ref);
+  if (!located.ok()) FailOutcome(located.outcome(), call);
   service::SecretChanges changes;
   if (auto name = call.params.Optional("new_secret_name")) {
     changes.new_name = CheckName("new_secret_name", std::move(*name));
   }
-  if (auto value = call.params.Optional("secret_value")) changes.value = CheckValue(std::move(*value));
+  if (auto value = call.params.Optional("secret_value"))
+    changes.value = CheckValue(std::move(*value));
   if (auto text = call.params.OptionalAllowEmpty("description")) {
     changes.description = CutDescription(std::move(*text));
   }
-  secrets.Update(call.principal.account_id, application_id, ref, std::move(changes));
-  return json::object{{"result", 1}};
+  switch (const auto outcome =
+              secrets.Update(call.principal.account_id, application_id, ref, std::move(changes))) {
+    case store::Outcome::kOk:
+      return json::object{{"result", 1}};
+    case store::Outcome::kNotFound:
+      throw UnknownSecret(ref);
+    case store::Outcome::kConflict:
+      throw ApiError(ErrorCode::kNotUnique, "new_secret_name");
+    default:
+      FailOutcome(outcome, call);
+  }
 }
 
 json::object DelSecret(const service::Applications& applications, service::Secrets& secrets,
@@ -129,7 +158,12 @@ json::object DelSecret(const service::Applications& applications, service::Secre
     if (!parsed) throw ApiError(ErrorCode::kInvalidParameter, "secret_name");
     for (auto& name : *parsed) names.push_back(CheckName("secret_name", std::move(name)));
   }
-  secrets.Delete(application_id, ids.all, ids.ids, names);
+  const auto deleted = secrets.Delete(application_id, ids.all, ids.ids, names);
+  if (deleted.outcome == store::Outcome::kNotFound) {
+    throw ApiError(ErrorCode::kInvalidParameter,
+                   deleted.missing_in == store::SelectionList::kIds ? "secret_id" : "secret_name");
+  }
+  if (deleted.outcome != store::Outcome::kOk) FailOutcome(deleted.outcome, call);
   return json::object{{"result", 1}};
 }
 

@@ -20,9 +20,12 @@ constexpr std::size_t kMaxParsedKeys = 10000;
 
 }  // namespace
 
-Authenticator::Authenticator(store::Store& store, const common::Clock& clock,
+Authenticator::Authenticator(store::AccountStore& accounts, const common::Clock& clock,
                              AuthenticatorOptions options)
-    : store_(store), clock_(clock), options_(options), token_cache_(options.token_cache_capacity, options.token_cache_bytes) {}
+    : accounts_(accounts),
+      clock_(clock),
+      options_(options),
+      token_cache_(options.token_cache_capacity, options.token_cache_bytes) {}
 
 Authenticator::~Authenticator() = default;
 
@@ -40,13 +43,13 @@ Principal Authenticator::AuthenticateBearer(std::string_view header) {
   // An oversized token is never cached: ParseJwt refuses it without hashing it first.
   const bool cacheable = token->size() <= kMaxJwtBytes;
   if (const auto cached = cacheable ? token_cache_.Find(*token, now) : std::nullopt) {
-    const auto key = store_.FindServiceKey(cached->key_id);
+    const auto key = accounts_.FindKey(cached->key_id);
     if (!key || key->account_id != cached->account_id) Fail();
     return PrincipalForKey(*key);
   }
 
   const JwtToken jwt = ParseJwt(*token);
-  const auto key = store_.FindServiceKey(jwt.key_id);
+  const auto key = accounts_.FindKey(jwt.key_id);
   if (!key || !key->enabled) Fail();
   if (!PublicKey(*key)->VerifyRs256(jwt.signing_input, jwt.signature)) Fail();
   if (jwt.issuer != key->account_id) Fail();
@@ -78,11 +81,11 @@ Principal Authenticator::AuthenticateLegacy(const LegacyCredentials& legacy) {
   if (legacy.account_id) {
     const auto id = common::ParseStrictInt64(*legacy.account_id);
     if (!id) Fail();
-    account = store_.FindAccountById(*id);
+    account = accounts_.FindById(*id);
   } else if (legacy.account_name) {
-    account = store_.FindAccountByName(*legacy.account_name);
+    account = accounts_.FindByName(*legacy.account_name);
   } else if (legacy.account_email) {
-    account = store_.FindAccountByEmail(*legacy.account_email);
+    account = accounts_.FindByEmail(*legacy.account_email);
   }
   // Hash even when the account is unknown so timing does not tell which accounts exist.
   const std::string presented = crypto::Sha256Hex(*legacy.api_key);
@@ -95,7 +98,8 @@ std::shared_ptr<const crypto::RsaPublicKey> Authenticator::PublicKey(const store
   {
     std::lock_guard lock(keys_mutex_);
     const auto it = public_keys_.find(key.key_id);
-    if (it != public_keys_.end() && it->second.first == key.public_key_pem) return it->second.second;
+    if (it != public_keys_.end() && it->second.first == key.public_key_pem)
+      return it->second.second;
   }
   std::shared_ptr<const crypto::RsaPublicKey> parsed;
   try {

@@ -12,7 +12,7 @@
 #include "auth/principal.hpp"
 #include "auth/token_cache.hpp"
 #include "common/clock.hpp"
-#include "store/store.hpp"
+#include "store/accounts.hpp"
 
 namespace coffer::crypto {
 class RsaPublicKey;
@@ -41,10 +41,12 @@ struct LegacyCredentials {
 
 // Turns a request's credentials into a Principal, or throws common::ApiError with the code of
 // the first failed check (SPEC 2.1 order). Keys and accounts are read from the store on every
-// call, so an operator's changes apply to the next request. Thread-safe.
+// call, so an operator's changes apply to the next request. Thread-safe; the store must
+// outlive it.
 class Authenticator {
  public:
-  Authenticator(store::Store& store, const common::Clock& clock, AuthenticatorOptions options);
+  Authenticator(store::AccountStore& accounts, const common::Clock& clock,
+                AuthenticatorOptions options);
   ~Authenticator();
 
   // `authorization` is the Authorization header, if the request had one; when it did, the
@@ -59,13 +61,14 @@ class Authenticator {
   Principal PrincipalForKey(const store::ServiceKey& key);
   std::shared_ptr<const crypto::RsaPublicKey> PublicKey(const store::ServiceKey& key);
 
-  store::Store& store_;
+  store::AccountStore& accounts_;
   const common::Clock& clock_;
   const AuthenticatorOptions options_;
   TokenCache token_cache_;
   std::mutex keys_mutex_;
   // Parsed public keys by key id, with the PEM they came from.
-  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const crypto::RsaPublicKey>>>
+  std::unordered_map<std::string,
+                     std::pair<std::string, std::shared_ptr<const crypto::RsaPublicKey>>>
       public_keys_;
 };
 

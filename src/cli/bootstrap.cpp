@@ -9,17 +9,24 @@
 
 namespace coffer::cli {
 
-std::optional<std::string> BootstrapOwner(store::Store& store, const common::Clock& clock,
+std::optional<std::string> BootstrapOwner(store::AccountStore& accounts, const common::Clock& clock,
                                           const std::string& data_dir) {
   const std::string path = (std::filesystem::path(data_dir) / "credentials.json").string();
   std::error_code ec;
   const bool file_exists = std::filesystem::exists(path, ec);
-  if (store.HasAccounts()) {
-    return file_exists ? std::optional<std::string>(path) : std::nullopt;
-  }
+  const auto existing = file_exists ? std::optional<std::string>(path) : std::nullopt;
+  // Spares every later start an RSA key generation; CreateFirst below decides.
+  if (accounts.HasAny()) return existing;
   const int64_t now = clock.NowSeconds();
   IssuedKey issued = IssueKey({"Owner"}, "created on first start", now);
-  const auto account = store.CreateAccount("dev", "dev@localhost", now, issued.key);
+  const auto created = accounts.CreateFirst("dev", "dev@localhost", now, issued.key);
+  if (!created.ok()) {
+    // Another process or node started at the same time and created it; that one alone hands
+    // out the credentials.
+    spdlog::info("first start: the first account was created by another server");
+    return existing;
+  }
+  const store::Account& account = created.value();
   issued.key.account_id = account.id;
   if (file_exists) {
     spdlog::warn("{} exists and was kept; the new Owner key {} has no credentials file", path,

@@ -53,8 +53,8 @@ void PrepareDataDir(const std::string& dir) {
   if (::access(dir.c_str(), R_OK | W_OK | X_OK) != 0) Fail("data directory is not writable:", dir);
 }
 
-std::string DatabasePath(const std::string& dir) {
-  return (std::filesystem::path(dir) / "coffer.db").string();
+store::StorageOptions StorageIn(const std::string& dir) {
+  return store::StorageOptions{.sqlite_path = (std::filesystem::path(dir) / "coffer.db").string()};
 }
 
 void WriteNewFile(const std::string& path, const std::string& content, unsigned mode) {

@@ -3,14 +3,16 @@
 #include <string>
 #include <utility>
 
+#include "store/open.hpp"
+
 namespace coffer::cli {
 
 // Creates `dir` (mode 0700) if missing and checks that this process can write into it.
 // Throws std::runtime_error naming the problem.
 void PrepareDataDir(const std::string& dir);
 
-// The SQLite database inside a data directory.
-std::string DatabasePath(const std::string& dir);
+// The storage a data directory holds: the SQLite database DIR/coffer.db.
+store::StorageOptions StorageIn(const std::string& dir);
 
 // Writes `content` to a new file `path` with `mode`; throws std::runtime_error if it exists or
 // cannot be written. The file is synced before returning.

@@ -31,45 +31,56 @@ crypto::MasterKey ReadKeyFile(const std::string& path) {
   }
 }
 
-// Fails unless `keyring` opens the store's check (when the store has one).
-void VerifyAgainstStore(store::Store& store, const crypto::Keyring& keyring, const std::string& path) {
-  const auto check = store.GetMeta(kCheckName);
-  if (!check || keyring.VerifyCheck(*check)) return;
+// Fails unless `keyring` opens `check`, the store's master-key check.
+void RequireKeyOf(const std::string& check, const crypto::Keyring& keyring,
+                  const std::string& path) {
+  if (keyring.VerifyCheck(check)) return;
   throw std::runtime_error("wrong master key: " + path + " has id " + keyring.master_key_id() +
                            ", but the data is encrypted under master key " +
-                           crypto::Keyring::WrappingKeyId(*check));
+                           crypto::Keyring::WrappingKeyId(check));
+}
+
+// Fails unless `keyring` opens the store's check (when the store has one).
+void VerifyAgainstStore(store::MetaStore& meta, const crypto::Keyring& keyring,
+                        const std::string& path) {
+  if (const auto check = meta.Get(kCheckName)) RequireKeyOf(*check, keyring, path);
 }
 
 }  // namespace
 
-crypto::Keyring OpenKeyring(store::Store& store, const std::string& data_dir,
+crypto::Keyring OpenKeyring(store::MetaStore& meta, const std::string& data_dir,
                             const std::string& master_key_file) {
   std::string path = master_key_file.empty() ? DefaultKeyPath(data_dir) : master_key_file;
   std::error_code ec;
   if (master_key_file.empty() && !std::filesystem::exists(path, ec)) {
-    if (store.GetMeta(kCheckName)) {
+    if (meta.Get(kCheckName)) {
       throw std::runtime_error("the data is encrypted, but " + path +
                                " is missing: pass --master-key-file");
     }
     WriteNewFile(path, crypto::MasterKey::Generate().ToText(), 0600);
-    spdlog::warn("generated master key {}; in production keep the master key apart from the data "
-                 "(--master-key-file)", path);
+    spdlog::warn(
+        "generated master key {}; in production keep the master key apart from the data "
+        "(--master-key-file)",
+        path);
   }
   crypto::Keyring keyring(ReadKeyFile(path));
-  VerifyAgainstStore(store, keyring, path);
-  store.SetMetaIfAbsent(kCheckName, keyring.MakeCheck());
+  // One store operation both claims an unclaimed store for this key and reports the key that
+  // holds it, so of servers started at once with different keys exactly one serves. A wrong
+  // key changes nothing: the check in force stays.
+  RequireKeyOf(meta.SetIfAbsent(kCheckName, keyring.MakeCheck()), keyring, path);
   return keyring;
 }
 
 void MasterKeyGenerate(const MasterKeyGenerateOptions& options, std::ostream& out) {
   const crypto::MasterKey key = crypto::MasterKey::Generate();
   WriteNewFile(options.out, key.ToText(), 0600);
-  out << boost::json::serialize(boost::json::object{{"master_key_file", options.out},
-                                                    {"master_key_id", key.id()}})
+  out << boost::json::serialize(
+             boost::json::object{{"master_key_file", options.out}, {"master_key_id", key.id()}})
       << "\n";
 }
 
-void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options, std::ostream& out) {
+void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options,
+                     std::ostream& out) {
   const DataDirLock lock(options.storage.data_dir, DataDirLock::Mode::kExclusive,
                          "a coffer server is running on " + options.storage.data_dir +
                              "; stop it before rotating the master key");
@@ -77,25 +88,25 @@ void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options,
                                    ? DefaultKeyPath(options.storage.data_dir)
                                    : options.master_key_file;
   const crypto::Keyring old_keyring(ReadKeyFile(old_path));
-  VerifyAgainstStore(store, old_keyring, old_path);
+  VerifyAgainstStore(store.meta(), old_keyring, old_path);
   const crypto::Keyring new_keyring(ReadKeyFile(options.new_key_file));
 
-  std::vector<std::pair<int64_t, std::string>> rewrapped;
-  for (const auto& [application_id, wrapped] : store.ListDataKeys()) {
+  std::vector<store::WrappedDataKey> rewrapped;
+  for (const auto& [application_id, wrapped] : store.secrets().ListDataKeys()) {
     const auto data_key = old_keyring.UnwrapDataKey(wrapped, application_id);
-    rewrapped.emplace_back(application_id, new_keyring.WrapDataKey(data_key, application_id));
+    rewrapped.push_back({application_id, new_keyring.WrapDataKey(data_key, application_id)});
   }
-  store.ReplaceDataKeys(rewrapped, kCheckName, new_keyring.MakeCheck());
+  store.secrets().ReplaceDataKeys(rewrapped, kCheckName, new_keyring.MakeCheck());
   if (options.master_key_file.empty()) {
     // The default key file follows the data, so a plain `coffer serve` keeps working.
     const std::string staged = old_path + ".new";
     WriteFileReplacing(staged, ReadKeyFile(options.new_key_file).ToText(), 0600);
     std::filesystem::rename(staged, old_path);
   }
-  out << boost::json::serialize(boost::json::object{
-             {"result", 1},
-             {"data_keys", static_cast<int64_t>(rewrapped.size())},
-             {"master_key_id", new_keyring.master_key_id()}})
+  out << boost::json::serialize(
+             boost::json::object{{"result", 1},
+                                 {"data_keys", static_cast<int64_t>(rewrapped.size())},
+                                 {"master_key_id", new_keyring.master_key_id()}})
       << "\n";
 }
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "api/application_methods.hpp"
 #include "api/errors.hpp"
 #include "cli/credentials.hpp"
 #include "cli/data_dir.hpp"
@@ -19,13 +20,14 @@ namespace json = boost::json;
 namespace {
 
 store::Account RequireAccount(store::Store& store, int64_t id) {
-  auto account = store.FindAccountById(id);
+  auto account = store.accounts().FindById(id);
   if (!account) throw std::runtime_error("account " + std::to_string(id) + " does not exist");
   return *account;
 }
 
 // Credentials go to --out (0600, never overwriting) or to stdout.
-void EmitCredentials(const std::string& credentials, const std::string& out_path, std::ostream& out) {
+void EmitCredentials(const std::string& credentials, const std::string& out_path,
+                     std::ostream& out) {
   if (out_path.empty()) {
     out << credentials;
     return;
@@ -46,21 +48,20 @@ void AccountCreate(store::Store& store, const common::Clock& clock, const Accoun
   }
   const int64_t now = clock.NowSeconds();
   IssuedKey issued = IssueKey({"Owner"}, "account owner", now);
-  store::Account account;
-  try {
-    account = store.CreateAccount(o.name, o.email, now, issued.key);
-  } catch (const store::Conflict&) {
-    throw std::runtime_error("account name '" + o.name + "' is taken");
-  }
+  const auto created = store.accounts().Create(o.name, o.email, now, issued.key);
+  if (!created.ok()) throw std::runtime_error("account name '" + o.name + "' is taken");
+  const store::Account& account = created.value();
   issued.key.account_id = account.id;
   EmitCredentials(CredentialsJson(account, issued), o.out, out);
 }
 
 void AccountApiKey(store::Store& store, const AccountApiKeyOptions& o, std::ostream& out) {
-  RequireAccount(store, o.account_id);
   const std::string api_key = crypto::RandomHex(20);
   // Only a hash is stored; the key itself is shown once, here.
-  store.SetApiKeyHash(o.account_id, crypto::Sha256Hex(api_key));
+  if (store.accounts().SetApiKeyHash(o.account_id, crypto::Sha256Hex(api_key)) !=
+      store::Outcome::kOk) {
+    throw std::runtime_error("account " + std::to_string(o.account_id) + " does not exist");
+  }
   out << json::serialize(json::object{{"account_id", o.account_id}, {"api_key", api_key}}) << "\n";
 }
 
@@ -69,14 +70,21 @@ void KeyCreate(store::Store& store, const common::Clock& clock, const KeyCreateO
   const auto account = RequireAccount(store, o.account_id);
   IssuedKey issued = IssueKey(o.roles, o.description, clock.NowSeconds());
   issued.key.account_id = account.id;
-  store.AddServiceKey(issued.key);
+  switch (store.accounts().AddKey(issued.key)) {
+    case store::Outcome::kOk:
+      break;
+    case store::Outcome::kNotFound:
+      throw std::runtime_error("account " + std::to_string(account.id) + " does not exist");
+    default:
+      throw std::runtime_error("key id " + issued.key.key_id + " exists");
+  }
   EmitCredentials(CredentialsJson(account, issued), o.out, out);
 }
 
 void KeyList(store::Store& store, const KeyListOptions& o, std::ostream& out) {
   RequireAccount(store, o.account_id);
   json::array keys;
-  for (const auto& key : store.ListServiceKeys(o.account_id)) {
+  for (const auto& key : store.accounts().ListKeys(o.account_id)) {
     json::array roles;
     for (const auto& role : key.roles) roles.emplace_back(role);
     keys.push_back(json::object{{"key_id", key.key_id},
@@ -88,19 +96,21 @@ void KeyList(store::Store& store, const KeyListOptions& o, std::ostream& out) {
 }
 
 void KeyDelete(store::Store& store, const KeyDeleteOptions& o, std::ostream& out) {
-  if (!store.DeleteServiceKey(o.key_id)) {
+  if (store.accounts().DeleteKey(o.key_id) != store::Outcome::kOk) {
     throw std::runtime_error("key '" + o.key_id + "' does not exist");
   }
-  out << R"({"result":1})" << "\n";
+  out << R"({"result":1})"
+      << "\n";
 }
 
 void AppCreate(store::Store& store, const common::Clock& clock, const AppCreateOptions& o,
                std::ostream& out) {
   const auto account = RequireAccount(store, o.account_id);
-  service::Applications applications(store, clock, service::ApplicationsOptions{o.domain, 0});
+  service::Applications applications(store.applications(), clock,
+                                     service::ApplicationsOptions{o.domain, 0});
   const service::AccountRef ref{account.id, account.name};
   try {
-    const auto created = applications.Add(ref, o.name, false);
+    const auto created = api::AddApplication(applications, ref, o.name, false);
     out << json::serialize(json::object{{"application_id", created.id},
                                         {"application_name", applications.FullName(ref, created)}})
         << "\n";

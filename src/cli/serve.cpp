@@ -20,7 +20,7 @@
 #include "http/tls_context.hpp"
 #include "service/key_value.hpp"
 #include "service/secrets.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 
 namespace coffer::cli {
 
@@ -111,24 +111,25 @@ int RunServe(const ServeOptions& o) {
                        "a master-key rotation is in progress on " + o.storage.data_dir);
   });
   common::SystemClock clock;
-  store::sqlite::SqliteStore store = Startup(
-      "database", [&] { return store::sqlite::SqliteStore({DatabasePath(o.storage.data_dir)}); });
-  const crypto::Keyring keyring = Startup(
-      "master key", [&] { return OpenKeyring(store, o.storage.data_dir, o.master_key_file); });
+  const std::unique_ptr<store::Store> store =
+      Startup("database", [&] { return store::Open(StorageIn(o.storage.data_dir)); });
+  const crypto::Keyring keyring = Startup("master key", [&] {
+    return OpenKeyring(store->meta(), o.storage.data_dir, o.master_key_file);
+  });
   auto tls = TlsContext(o);
-  const auto credentials =
-      Startup("first start", [&] { return BootstrapOwner(store, clock, o.storage.data_dir); });
+  const auto credentials = Startup(
+      "first start", [&] { return BootstrapOwner(store->accounts(), clock, o.storage.data_dir); });
 
-  auth::Authenticator authenticator(store, clock, o.auth);
-  service::Applications applications(store, clock, o.applications);
-  service::KeyValue key_value(store, clock);
-  service::ExpirySweeper sweeper(store, clock, o.sweep_batch);
+  auth::Authenticator authenticator(store->accounts(), clock, o.auth);
+  service::Applications applications(store->applications(), clock, o.applications);
+  service::KeyValue key_value(store->key_value(), clock);
+  service::ExpirySweeper sweeper(store->key_value(), clock, o.sweep_batch);
   api::MethodTable methods;
   api::RegisterApplicationMethods(methods, applications);
   api::RegisterKeyValueMethods(methods, applications, key_value);
-  service::Secrets secrets(store, keyring, clock);
+  service::Secrets secrets(store->secrets(), keyring, clock);
   api::RegisterSecretMethods(methods, applications, secrets);
-  const api::Router router(methods, authenticator, store, o.router);
+  const api::Router router(methods, authenticator, store->meta(), o.router);
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
   const http::StaticAssets panel("/panel", http::EmbeddedAssets());

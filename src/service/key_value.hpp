@@ -1,46 +1,46 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
-#include "store/store.hpp"
+#include "store/key_value.hpp"
 
 namespace coffer::service {
 
 // Key-value use cases (SPEC 6) on an application the caller has already resolved, so every
 // call is scoped to one tenant's application. Parameters arrive validated; time comes from
-// the injected clock. Thread-safe.
+// the injected clock. Every call answers kApplicationGone when the application was deleted
+// after it was resolved. Thread-safe; the store must outlive it.
 class KeyValue {
  public:
-  KeyValue(store::Store& store, const common::Clock& clock);
+  KeyValue(store::KeyValueStore& store, const common::Clock& clock);
 
   int64_t Now() const { return clock_.NowSeconds(); }
 
-  // Upserts and returns the stored item; durable when it returns.
-  store::KvItem Set(int64_t application_id, std::string key, std::string value,
-                    int64_t expires_at);
-  // The live item, or nullopt. Throws store::ApplicationGone when it is missing because the
-  // application was deleted after the caller resolved it.
-  std::optional<store::KvItem> Get(int64_t application_id, const std::string& key) const;
-  // True when a live item was removed (an expired leftover is removed too, but counts as none).
-  bool Delete(int64_t application_id, const std::string& key);
-  // Live items whose key starts with `prefix`, by key bytes, paged. Throws
-  // store::ApplicationGone, like Get, when the page is empty because the application is gone.
-  std::vector<store::KvItem> List(int64_t application_id, const std::string& prefix,
-                                  int64_t offset, int64_t count, bool with_values) const;
+  // Upserts and returns the stored item (kOk, durable when it returns) or kApplicationGone.
+  store::Result<store::KvItem> Set(int64_t application_id, std::string key, std::string value,
+                                   int64_t expires_at);
+  // The live item (kOk), kNotFound or kApplicationGone.
+  store::Result<store::KvItem> Get(int64_t application_id, const std::string& key) const;
+  // kOk when a live item was removed; kNotFound when none was (an expired leftover is removed
+  // too, but counts as none); kApplicationGone.
+  store::Outcome Delete(int64_t application_id, const std::string& key);
+  // Live items whose key starts with `prefix`, by key bytes, paged (kOk), or kApplicationGone.
+  store::Result<std::vector<store::KvItem>> List(int64_t application_id, const std::string& prefix,
+                                                 int64_t offset, int64_t count,
+                                                 bool with_values) const;
 
  private:
-  store::Store& store_;
+  store::KeyValueStore& store_;
   const common::Clock& clock_;
 };
 
 // Deletes expired items in the background so storage does not grow with dead items.
 class ExpirySweeper {
  public:
-  ExpirySweeper(store::Store& store, const common::Clock& clock, int64_t batch_size);
+  ExpirySweeper(store::KeyValueStore& store, const common::Clock& clock, int64_t batch_size);
 
   // Deletes expired items in batches of `batch_size` until a batch comes back short or
   // `max_batches` ran; returns how many were deleted. Each batch is its own short write, so
@@ -48,7 +48,7 @@ class ExpirySweeper {
   int64_t SweepOnce(int64_t max_batches = 100);
 
  private:
-  store::Store& store_;
+  store::KeyValueStore& store_;
   const common::Clock& clock_;
   const int64_t batch_size_;
 };

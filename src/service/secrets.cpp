@@ -1,13 +1,9 @@
 #include "service/secrets.hpp"
 
-#include "common/api_error.hpp"
-#include "service/application_gone.hpp"
-
 namespace coffer::service {
 
-using common::ApiError;
-using common::ErrorCode;
 using common::SecureString;
+using store::Outcome;
 
 namespace {
 
@@ -23,148 +19,160 @@ store::SecretLookup Lookup(const SecretRef& ref) {
   return store::SecretLookup{ref.id, ref.id ? std::string() : ref.name.value_or("")};
 }
 
+std::optional<std::string> OpenDescription(int64_t account_id, const SecureString& data_key,
+                                           const store::SecretRecord& record) {
+  if (!record.sealed_description) return std::nullopt;
+  const SecureString description =
+      crypto::Keyring::Open(data_key, *record.sealed_description,
+                            Binding(account_id, record.application_id, record.id, "description"));
+  return std::string(description.view());
+}
+
+Secret Describe(int64_t account_id, const SecureString& data_key,
+                const store::SecretRecord& record) {
+  return Secret{record.id, record.name, OpenDescription(account_id, data_key, record),
+                record.created, record.modified};
+}
+
+// What `changes` make of `current`, or nullopt when they change nothing. Pure, as the store
+// requires of a write's callback: it runs inside the write on the row as it is then, may run
+// more than once, and touches nothing but its arguments.
+std::optional<store::SecretRecord> Revise(const store::SecretRecord& current,
+                                          const SecretChanges& changes,
+                                          const SecureString& data_key, int64_t account_id,
+                                          int64_t now) {
+  store::SecretRecord record = current;
+  const auto binding = [&](std::string_view field) {
+    return Binding(account_id, record.application_id, record.id, field);
+  };
+  bool changed = false;
+  if (changes.new_name && *changes.new_name != record.name) {
+    record.name = *changes.new_name;
+    changed = true;
+  }
+  if (changes.value &&
+      crypto::Keyring::Open(data_key, record.sealed_value, binding("value")).view() !=
+          changes.value->view()) {
+    record.sealed_value = crypto::Keyring::Seal(data_key, changes.value->view(), binding("value"));
+    changed = true;
+  }
+  if (changes.description) {
+    std::optional<std::string> wanted;
+    if (!changes.description->empty()) wanted = *changes.description;
+    if (wanted != OpenDescription(account_id, data_key, record)) {
+      record.sealed_description = std::nullopt;
+      if (wanted) {
+        record.sealed_description =
+            crypto::Keyring::Seal(data_key, *wanted, binding("description"));
+      }
+      changed = true;
+    }
+  }
+  if (!changed) return std::nullopt;
+  record.modified = now;
+  return record;
+}
+
 }  // namespace
 
-Secrets::Secrets(store::Store& store, const crypto::Keyring& keyring, const common::Clock& clock)
+Secrets::Secrets(store::SecretStore& store, const crypto::Keyring& keyring,
+                 const common::Clock& clock)
     : store_(store), keyring_(keyring), clock_(clock) {}
 
-SecureString Secrets::DataKey(int64_t application_id, bool create) const {
-  if (auto wrapped = store_.GetDataKey(application_id)) {
-    return keyring_.UnwrapDataKey(*wrapped, application_id);
-  }
-  if (!create) throw crypto::KeyringError("application has no data key");
+store::Result<SecureString> Secrets::DataKey(int64_t application_id) const {
+  const auto wrapped = store_.GetDataKey(application_id);
+  if (!wrapped.ok()) return wrapped.outcome();
+  return keyring_.UnwrapDataKey(wrapped.value(), application_id);
+}
+
+store::Result<SecureString> Secrets::EnsureDataKey(int64_t application_id) {
+  auto existing = DataKey(application_id);
+  if (existing.outcome() != Outcome::kNotFound) return existing;
   const SecureString fresh = crypto::Keyring::NewDataKey();
-  const std::string in_force =
+  const auto in_force =
       store_.EnsureDataKey(application_id, keyring_.WrapDataKey(fresh, application_id));
-  return keyring_.UnwrapDataKey(in_force, application_id);
+  if (!in_force.ok()) return in_force.outcome();
+  return keyring_.UnwrapDataKey(in_force.value(), application_id);
 }
 
-Secret Secrets::Describe(int64_t account_id, const SecureString& data_key,
-                         const store::SecretRecord& record) const {
-  Secret secret{record.id, record.name, std::nullopt, record.created, record.modified};
-  if (record.sealed_description) {
-    const SecureString description = crypto::Keyring::Open(
-        data_key, *record.sealed_description,
-        Binding(account_id, record.application_id, record.id, "description"));
-    secret.description = std::string(description.view());
+store::Result<SecureString> Secrets::DataKeyOfExisting(int64_t application_id) const {
+  auto data_key = DataKey(application_id);
+  if (data_key.outcome() == Outcome::kNotFound) {
+    throw crypto::KeyringError("application has secrets but no data key");
   }
-  return secret;
+  return data_key;
 }
 
-int64_t Secrets::Add(int64_t account_id, int64_t application_id, const std::string& name,
-                     const SecureString& value, const std::optional<std::string>& description) {
-  const SecureString data_key = DataKey(application_id, true);
-  try {
-    return store_
-        .AddSecret(application_id, name, clock_.NowSeconds(),
-                   [&](int64_t id) {
-                     store::SealedSecretFields sealed;
-                     sealed.value = crypto::Keyring::Seal(
-                         data_key, value.view(), Binding(account_id, application_id, id, "value"));
-                     if (description) {
-                       sealed.description = crypto::Keyring::Seal(
-                           data_key, *description,
-                           Binding(account_id, application_id, id, "description"));
-                     }
-                     return sealed;
-                   })
-        .id;
-  } catch (const store::Conflict&) {
-    throw ApiError(ErrorCode::kNotUnique, "secret_name");
-  }
+store::Result<int64_t> Secrets::Add(int64_t account_id, int64_t application_id,
+                                    const std::string& name, const SecureString& value,
+                                    const std::optional<std::string>& description) {
+  const auto data_key = EnsureDataKey(application_id);
+  if (!data_key.ok()) return data_key.outcome();
+  // Pure: seals with the key unwrapped above, whatever id the write hands it.
+  const auto seal = [&](int64_t id) {
+    store::SealedSecretFields sealed;
+    sealed.value = crypto::Keyring::Seal(data_key.value(), value.view(),
+                                         Binding(account_id, application_id, id, "value"));
+    if (description) {
+      sealed.description = crypto::Keyring::Seal(
+          data_key.value(), *description, Binding(account_id, application_id, id, "description"));
+    }
+    return sealed;
+  };
+  const auto added = store_.Add(application_id, name, clock_.NowSeconds(), seal);
+  if (!added.ok()) return added.outcome();
+  return added->id;
 }
 
-SecretListPage Secrets::List(int64_t account_id, int64_t application_id,
-                             const std::string& name_part, int64_t offset, int64_t count) const {
-  const store::SecretPage page = store_.ListSecrets(application_id, name_part, offset, count);
-  SecretListPage result{{}, page.total_count};
-  if (page.items.empty()) {
-    RequireApplicationAfterEmptyRead(store_, application_id);
-    return result;
+store::Result<SecretListPage> Secrets::List(int64_t account_id, int64_t application_id,
+                                            const std::string& name_part, int64_t offset,
+                                            int64_t count) const {
+  const auto page = store_.List(application_id, name_part, offset, count);
+  if (!page.ok()) return page.outcome();
+  SecretListPage result{{}, page->total_count};
+  if (page->items.empty()) return result;
+  const auto data_key = DataKeyOfExisting(application_id);
+  if (!data_key.ok()) return data_key.outcome();
+  for (const auto& record : page->items) {
+    result.items.push_back(Describe(account_id, data_key.value(), record));
   }
-  const SecureString data_key = DataKey(application_id, false);
-  for (const auto& record : page.items) result.items.push_back(Describe(account_id, data_key, record));
   return result;
 }
 
-store::SecretRecord Secrets::Find(int64_t application_id, const SecretRef& ref) const {
-  auto record = ref.id ? store_.FindSecretById(application_id, *ref.id)
-                       : store_.FindSecretByName(application_id, ref.name.value_or(""));
-  if (!record) {
-    RequireApplicationAfterEmptyRead(store_, application_id);
-    throw ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
-  }
-  return *record;
+store::Result<int64_t> Secrets::Locate(int64_t application_id, const SecretRef& ref) const {
+  const auto record = store_.Find(application_id, Lookup(ref));
+  if (!record.ok()) return record.outcome();
+  return record->id;
 }
 
-int64_t Secrets::Locate(int64_t application_id, const SecretRef& ref) const {
-  return Find(application_id, ref).id;
+store::Result<RevealedSecret> Secrets::Reveal(int64_t account_id, int64_t application_id,
+                                              const SecretRef& ref) const {
+  const auto record = store_.Find(application_id, Lookup(ref));
+  if (!record.ok()) return record.outcome();
+  const auto data_key = DataKeyOfExisting(application_id);
+  if (!data_key.ok()) return data_key.outcome();
+  SecureString value =
+      crypto::Keyring::Open(data_key.value(), record->sealed_value,
+                            Binding(account_id, application_id, record->id, "value"));
+  return RevealedSecret{Describe(account_id, data_key.value(), record.value()), std::move(value)};
 }
 
-std::pair<Secret, SecureString> Secrets::Reveal(int64_t account_id, int64_t application_id,
-                                                const SecretRef& ref) const {
-  const store::SecretRecord record = Find(application_id, ref);
-  const SecureString data_key = DataKey(application_id, false);
-  SecureString value = crypto::Keyring::Open(data_key, record.sealed_value,
-                                             Binding(account_id, application_id, record.id, "value"));
-  return {Describe(account_id, data_key, record), std::move(value)};
+Outcome Secrets::Update(int64_t account_id, int64_t application_id, const SecretRef& ref,
+                        SecretChanges changes) {
+  // An application's data key never changes once set, so it is unwrapped before the write and
+  // the write's callback only computes. No data key means no secret was ever added.
+  const auto data_key = DataKey(application_id);
+  if (!data_key.ok()) return data_key.outcome();
+  const int64_t now = clock_.NowSeconds();
+  return store_.Revise(application_id, Lookup(ref), [&](const store::SecretRecord& current) {
+    return Revise(current, changes, data_key.value(), account_id, now);
+  });
 }
 
-void Secrets::Update(int64_t account_id, int64_t application_id, const SecretRef& ref,
-                     SecretChanges changes) {
-  // Runs inside the store's write transaction, on the secret as it is at that moment.
-  const auto revise = [&](const store::SecretRecord& current) -> std::optional<store::SecretRecord> {
-    const SecureString data_key = DataKey(application_id, false);
-    store::SecretRecord record = current;
-    const Secret described = Describe(account_id, data_key, record);
-    bool changed = false;
-    if (changes.new_name && *changes.new_name != record.name) {
-      record.name = *changes.new_name;
-      changed = true;
-    }
-    if (changes.value) {
-      const std::string binding = Binding(account_id, application_id, record.id, "value");
-      const SecureString old_value = crypto::Keyring::Open(data_key, record.sealed_value, binding);
-      if (old_value.view() != changes.value->view()) {
-        record.sealed_value = crypto::Keyring::Seal(data_key, changes.value->view(), binding);
-        changed = true;
-      }
-    }
-    if (changes.description) {
-      std::optional<std::string> wanted;
-      if (!changes.description->empty()) wanted = *changes.description;
-      if (wanted != described.description) {
-        record.sealed_description =
-            wanted ? std::optional<std::string>(crypto::Keyring::Seal(
-                         data_key, *wanted,
-                         Binding(account_id, application_id, record.id, "description")))
-                   : std::nullopt;
-        changed = true;
-      }
-    }
-    if (!changed) return std::nullopt;
-    record.modified = clock_.NowSeconds();
-    return record;
-  };
-  bool found = false;
-  try {
-    found = store_.ReviseSecret(application_id, Lookup(ref), revise);
-  } catch (const store::Conflict&) {
-    throw ApiError(ErrorCode::kNotUnique, "new_secret_name");
-  }
-  if (!found) throw ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
-}
-
-void Secrets::Delete(int64_t application_id, bool all_ids, const std::vector<int64_t>& ids,
-                     const std::vector<std::string>& names) {
-  switch (store_.DeleteSecrets(application_id, store::SecretSelection{all_ids, ids, names})) {
-    case store::SelectionMiss::kNone:
-      return;
-    case store::SelectionMiss::kId:
-      throw ApiError(ErrorCode::kInvalidParameter, "secret_id");
-    case store::SelectionMiss::kName:
-      throw ApiError(ErrorCode::kInvalidParameter, "secret_name");
-  }
+store::SelectionOutcome Secrets::Delete(int64_t application_id, bool all_ids,
+                                        const std::vector<int64_t>& ids,
+                                        const std::vector<std::string>& names) {
+  return store_.Delete(application_id, store::SecretSelection{all_ids, ids, names});
 }
 
 }  // namespace coffer::service

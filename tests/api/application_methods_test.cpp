@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/api_error.hpp"
 #include "router_fixture.hpp"
 
 namespace coffer::api {
@@ -27,7 +28,7 @@ class ApplicationMethodsTest : public RouterTest {
   // Short names of dev's applications, by id.
   std::vector<std::string> Names() {
     std::vector<std::string> names;
-    for (const auto& app : store_.ListApplications(dev_id_)) names.push_back(app.short_name);
+    for (const auto& app : store_->applications().List(dev_id_)) names.push_back(app.short_name);
     return names;
   }
 };
@@ -138,7 +139,7 @@ TEST_F(ApplicationMethodsTest, SetApplicationInfoByIdOrRequiredName) {
   EXPECT_EQ(Body(renamed),
             json::parse(R"({"result":1,"application_name":"after.dev.voximplant.com",)"
                         R"("secure_record_storage":false})"));
-  EXPECT_EQ(store_.FindApplication(dev_id_, id)->modified, clock_.NowSeconds());
+  EXPECT_EQ(store_->applications().Find(dev_id_, id)->modified, clock_.NowSeconds());
 
   const auto flagged = Post("/platform_api/SetApplicationInfo",
                             "required_application_name=after.dev.voximplant.com&"
@@ -163,7 +164,7 @@ TEST_F(ApplicationMethodsTest, SetApplicationInfoErrors) {
   EXPECT_EQ(Code(Get(by_id + "&application_name=taken")), 129);
   EXPECT_EQ(Code(Get(by_id + "&secure_record_storage=2")), 496);
   EXPECT_EQ(Names(), (std::vector<std::string>{"mine", "taken"}));
-  EXPECT_EQ(store_.FindApplication(other_id_, foreign)->short_name, "foreign");
+  EXPECT_EQ(store_->applications().Find(other_id_, foreign)->short_name, "foreign");
 }
 
 TEST_F(ApplicationMethodsTest, DelApplicationByIdsNamesAndAll) {
@@ -189,7 +190,7 @@ TEST_F(ApplicationMethodsTest, DelApplicationByIdsNamesAndAll) {
   Add("kept", "other-key");
   EXPECT_EQ(Code(Get("/platform_api/DelApplication?application_id=all")), 0);
   EXPECT_TRUE(Names().empty());
-  EXPECT_EQ(store_.ListApplications(other_id_).size(), 1u);
+  EXPECT_EQ(store_->applications().List(other_id_).size(), 1u);
 }
 
 TEST_F(ApplicationMethodsTest, DelApplicationRepeatedIdsAreJoined) {
@@ -217,13 +218,167 @@ TEST_F(ApplicationMethodsTest, DelApplicationIsAllOrNothing) {
       558);
   EXPECT_EQ(Code(Get("/platform_api/DelApplication?application_name=alpha;foreign")), 558);
   EXPECT_EQ(Names(), std::vector<std::string>{"alpha"});
-  EXPECT_EQ(store_.ListApplications(other_id_).size(), 1u);
+  EXPECT_EQ(store_->applications().List(other_id_).size(), 1u);
 }
 
 TEST_F(ApplicationMethodsTest, DelApplicationWithNeitherIs485) {
   const auto response = Get("/platform_api/DelApplication?application_id=&application_name=");
   EXPECT_EQ(Code(response), 485);
   EXPECT_EQ(Msg(response), "Specify the 'application_id' or 'application_name' parameter.");
+}
+
+// AddApplication and DeleteApplications called directly, as `coffer app create` does.
+class ApplicationEffectsTest : public ApplicationMethodsTest {
+ protected:
+  using NameList = std::vector<std::string>;
+  using OptString = std::optional<std::string>;
+
+  service::AccountRef dev() const { return {dev_id_, "dev"}; }
+  service::AccountRef other() const { return {other_id_, "other"}; }
+
+  store::Application AddTo(const service::AccountRef& account, const std::string& name) {
+    return AddApplication(applications_, account, name, false);
+  }
+
+  // The ApiError code and parameter `action` threw, or {0, ""}.
+  template <typename F>
+  static std::pair<int, std::string> ErrorOf(F&& action) {
+    try {
+      action();
+      return {0, ""};
+    } catch (const common::ApiError& e) {
+      return {static_cast<int>(e.code()), e.param()};
+    }
+  }
+
+  int AddCode(const std::string& name, service::Applications* applications = nullptr) {
+    return ErrorOf([&] {
+             AddApplication(applications ? *applications : applications_, dev(), name, false);
+           })
+        .first;
+  }
+  int DeleteCode(const OptString& ids, const OptString& names) {
+    return ErrorOf([&] { DeleteApplications(applications_, dev(), ids, names); }).first;
+  }
+  NameList OtherNames() {
+    NameList names;
+    for (const auto& app : store_->applications().List(other_id_)) {
+      names.push_back(app.short_name);
+    }
+    return names;
+  }
+};
+
+TEST_F(ApplicationEffectsTest, AddRejectsBadNamesWith107) {
+  for (const std::string& name :
+       NameList{"", "a", "1app", "-app", "my_app", "my app", "my.app", "MyApp",
+                "UPPER.dev.voximplant.com", "app.other.voximplant.com", "app.dev.example.com",
+                "a" + std::string(65, 'b'), "\xD0\xB0pp"}) {
+    EXPECT_EQ(AddCode(name), 107) << "'" << name << "'";
+  }
+  EXPECT_TRUE(Names().empty());
+}
+
+TEST_F(ApplicationEffectsTest, AddRejectsTakenNamesWith129) {
+  AddTo(dev(), "myapp");
+  for (const std::string name : {"myapp", "myapp.dev.voximplant.com", "myapp.DEV.voximplant.com"}) {
+    EXPECT_EQ(AddCode(name), 129) << name;
+  }
+  EXPECT_EQ(Names(), NameList{"myapp"});
+  EXPECT_NO_THROW(AddTo(other(), "myapp"));  // another account may use it
+}
+
+TEST_F(ApplicationEffectsTest, AddHonoursMaxPerAccountWith108) {
+  service::Applications limited(store_->applications(), clock_,
+                                service::ApplicationsOptions{.max_per_account = 2});
+  EXPECT_EQ(AddCode("one", &limited), 0);
+  EXPECT_EQ(AddCode("two", &limited), 0);
+  EXPECT_EQ(AddCode("three", &limited), 108);
+  EXPECT_NO_THROW(AddApplication(limited, other(), "three", false));
+  EXPECT_EQ(Names(), (NameList{"one", "two"}));
+}
+
+TEST_F(ApplicationEffectsTest, RenameToBadOrTakenNamesIs107Or129) {
+  const int64_t id = AddTo(dev(), "mine").id;
+  AddTo(dev(), "taken");
+  const std::string by_id = "/platform_api/SetApplicationInfo?application_id=" + std::to_string(id);
+  EXPECT_EQ(Code(Get(by_id + "&application_name=taken.dev.voximplant.com")), 129);
+  EXPECT_EQ(Code(Get(by_id + "&application_name=bad_name")), 107);
+  EXPECT_EQ(Code(Get(by_id + "&application_name=x")), 107);
+  EXPECT_EQ(Names(), (NameList{"mine", "taken"}));
+}
+
+TEST_F(ApplicationEffectsTest, DeleteByIdsAllAndNames) {
+  const auto a = AddTo(dev(), "alpha");
+  const auto b = AddTo(dev(), "bravo");
+  AddTo(dev(), "charlie");
+  DeleteApplications(applications_, dev(), std::to_string(a.id) + ";" + std::to_string(b.id),
+                     std::nullopt);
+  EXPECT_EQ(Names(), NameList{"charlie"});
+  AddTo(dev(), "delta");
+  AddTo(dev(), "echo");
+  DeleteApplications(applications_, dev(), std::nullopt,
+                     std::string("CHARLIE;delta.dev.voximplant.com"));
+  EXPECT_EQ(Names(), NameList{"echo"});
+  const auto f = AddTo(dev(), "foxtrot");
+  DeleteApplications(applications_, dev(), std::to_string(f.id), std::string("echo;foxtrot"));
+  EXPECT_TRUE(Names().empty());
+  AddTo(dev(), "golf");
+  AddTo(other(), "foreign");
+  DeleteApplications(applications_, dev(), std::string("all"), std::nullopt);
+  EXPECT_TRUE(Names().empty());
+  EXPECT_EQ(OtherNames(), NameList{"foreign"});
+  EXPECT_NO_THROW(DeleteApplications(applications_, dev(), std::string("all"), std::nullopt));
+}
+
+TEST_F(ApplicationEffectsTest, DeleteWithAnUnknownIdIs116AndDeletesNothing) {
+  const auto a = AddTo(dev(), "alpha");
+  const auto foreign = AddTo(other(), "foreign");
+  EXPECT_EQ(DeleteCode(std::to_string(a.id) + ";987654", std::nullopt), 116);
+  EXPECT_EQ(DeleteCode(std::to_string(a.id) + ";" + std::to_string(foreign.id), std::nullopt), 116);
+  EXPECT_EQ(Names(), NameList{"alpha"});
+  EXPECT_EQ(OtherNames(), NameList{"foreign"});
+}
+
+TEST_F(ApplicationEffectsTest, DeleteWithAnUnknownNameIs558AndDeletesNothing) {
+  const auto a = AddTo(dev(), "alpha");
+  AddTo(dev(), "bravo");
+  AddTo(other(), "foreign");
+  EXPECT_EQ(DeleteCode(std::nullopt, std::string("alpha;nothing")), 558);
+  EXPECT_EQ(DeleteCode(std::nullopt, std::string("alpha;foreign")), 558);
+  EXPECT_EQ(DeleteCode(std::to_string(a.id), std::string("nothing")), 558);
+  EXPECT_EQ(DeleteCode(std::string("all"), std::string("nothing")), 558);
+  EXPECT_EQ(Names(), (NameList{"alpha", "bravo"}));
+  EXPECT_EQ(OtherNames(), NameList{"foreign"});
+}
+
+TEST_F(ApplicationEffectsTest, DeleteWithAMalformedIdListIs116) {
+  const auto a = AddTo(dev(), "alpha");
+  const std::string id = std::to_string(a.id);
+  for (const std::string& ids :
+       NameList{id + ";;" + id, id + ";", "abc", "0", "-1", id + ";all", "ALL", "any", "1.0", ""}) {
+    EXPECT_EQ(DeleteCode(ids, std::nullopt), 116) << "'" << ids << "'";
+  }
+  EXPECT_EQ(Names(), NameList{"alpha"});
+}
+
+TEST_F(ApplicationEffectsTest, DeleteWithAMalformedNameListIs496AndDeletesNothing) {
+  AddTo(dev(), "alpha");
+  const auto [code, param] = ErrorOf(
+      [&] { DeleteApplications(applications_, dev(), std::nullopt, std::string("alpha;;alpha")); });
+  EXPECT_EQ(code, 496);
+  EXPECT_EQ(param, "application_name");
+  EXPECT_EQ(DeleteCode(std::nullopt, std::string("alpha;")), 496);
+  EXPECT_EQ(Names(), NameList{"alpha"});
+}
+
+TEST_F(ApplicationEffectsTest, DeleteWithNeitherIs485) {
+  AddTo(dev(), "alpha");
+  const auto [code, param] =
+      ErrorOf([&] { DeleteApplications(applications_, dev(), std::nullopt, std::nullopt); });
+  EXPECT_EQ(code, 485);
+  EXPECT_EQ(param, "application_id' or 'application_name");
+  EXPECT_EQ(Names(), NameList{"alpha"});
 }
 
 }  // namespace

@@ -19,9 +19,9 @@ constexpr int64_t kNinetyDays = 7'776'000;
 
 class KeyValueMethodsTest : public RouterTest {
  protected:
-  KeyValueMethodsTest() : key_value_(store_, clock_) {
+  KeyValueMethodsTest() : key_value_(store_->key_value(), clock_) {
     RegisterKeyValueMethods(methods_, applications_, key_value_);
-    app_id_ = applications_.Add(service::AccountRef{dev_id_, "dev"}, "kv-app", false).id;
+    app_id_ = applications_.Add(service::AccountRef{dev_id_, "dev"}, "kv-app", false).value().id;
     app_ = "application_id=" + std::to_string(app_id_);
   }
 
@@ -174,7 +174,8 @@ TEST_F(KeyValueMethodsTest, PagingAndItsRange) {
 TEST_F(KeyValueMethodsTest, DeletingTheApplicationDeletesItsItems) {
   Call("SetKeyValueItem", app_ + "&key=k&value=v");
   EXPECT_EQ(Code(Call("DelApplication", app_)), 0);
-  const auto again = applications_.Add(service::AccountRef{dev_id_, "dev"}, "kv-app", false);
+  const auto again =
+      applications_.Add(service::AccountRef{dev_id_, "dev"}, "kv-app", false).value();
   EXPECT_EQ(Code(Call("GetKeyValueItem", "application_id=" + std::to_string(again.id) + "&key=k")),
             496);
 }

@@ -14,14 +14,14 @@
 #include "crypto/digest.hpp"
 #include "crypto/rsa.hpp"
 #include "service/applications.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
 
 namespace coffer::api {
 
-// A Router wired as `coffer serve` wires it, on a real SqliteStore with a fake clock.
+// A Router wired as `coffer serve` wires it, on a real store (store::Open) with a fake clock.
 // Account "dev" has keys owner-key (Owner), developer-key (Developer), support-key (Support)
 // and noroles-key (none) plus the legacy api_key "legacy-secret"; account "other" has
 // other-key (Owner).
@@ -31,25 +31,28 @@ class RouterTest : public ::testing::Test {
   static void TearDownTestSuite() { delete keys_; }
 
   RouterTest()
-      : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
-        authenticator_(store_, clock_, auth::AuthenticatorOptions{}),
-        applications_(store_, clock_, service::ApplicationsOptions{}) {
-    dev_id_ = store_.CreateAccount("dev", "dev@localhost", 1, Key("owner-key", {"Owner"})).id;
-    other_id_ = store_.CreateAccount("other", "other@localhost", 1, Key("other-key", {"Owner"})).id;
+      : store_(store::Open({.sqlite_path = dir_.File("coffer.db")})),
+        authenticator_(store_->accounts(), clock_, auth::AuthenticatorOptions{}),
+        applications_(store_->applications(), clock_, service::ApplicationsOptions{}) {
+    auto& accounts = store_->accounts();
+    dev_id_ = accounts.Create("dev", "dev@localhost", 1, Key("owner-key", {"Owner"})).value().id;
+    other_id_ =
+        accounts.Create("other", "other@localhost", 1, Key("other-key", {"Owner"})).value().id;
     const std::pair<std::string, std::vector<std::string>> more_keys[] = {
         {"developer-key", {"Developer"}}, {"support-key", {"Support"}}, {"noroles-key", {}}};
     for (const auto& [id, roles] : more_keys) {
       store::ServiceKey key = Key(id, roles);
       key.account_id = dev_id_;
-      store_.AddServiceKey(key);
+      EXPECT_EQ(accounts.AddKey(key), store::Outcome::kOk);
     }
-    store_.SetApiKeyHash(dev_id_, crypto::Sha256Hex("legacy-secret"));
+    EXPECT_EQ(accounts.SetApiKeyHash(dev_id_, crypto::Sha256Hex("legacy-secret")),
+              store::Outcome::kOk);
     RegisterApplicationMethods(methods_, applications_);
     UseOptions(RouterOptions{});
   }
 
   void UseOptions(RouterOptions options) {
-    router_ = std::make_unique<Router>(methods_, authenticator_, store_, options);
+    router_ = std::make_unique<Router>(methods_, authenticator_, store_->meta(), options);
   }
 
   static store::ServiceKey Key(std::string id, std::vector<std::string> roles) {
@@ -118,7 +121,7 @@ class RouterTest : public ::testing::Test {
   static crypto::RsaKeyPair* keys_;
   testing_support::TempDir dir_;
   testing_support::FakeClock clock_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   auth::Authenticator authenticator_;
   service::Applications applications_;
   MethodTable methods_;

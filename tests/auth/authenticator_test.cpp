@@ -9,7 +9,7 @@
 #include "crypto/base64url.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/rsa.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/open.hpp"
 #include "support/fake_clock.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tokens.hpp"
@@ -35,13 +35,18 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   AuthenticatorTest()
-      : store_(store::sqlite::SqliteOptions{.path = dir_.File("coffer.db")}),
-        authenticator_(store_, clock_, AuthenticatorOptions{}) {
-    dev_ = store_.CreateAccount("dev", "dev@localhost", 1,
-                                Key("dev-key", *dev_keys_, {"Owner", "CallList Manager"}));
-    other_ = store_.CreateAccount("other", "other@localhost", 1,
-                                  Key("other-key", *other_keys_, {"Developer"}));
-    store_.SetApiKeyHash(dev_.id, crypto::Sha256Hex("legacy-secret"));
+      : store_(store::Open({.sqlite_path = dir_.File("coffer.db")})),
+        authenticator_(store_->accounts(), clock_, AuthenticatorOptions{}) {
+    dev_ = store_->accounts()
+               .Create("dev", "dev@localhost", 1,
+                       Key("dev-key", *dev_keys_, {"Owner", "CallList Manager"}))
+               .value();
+    other_ =
+        store_->accounts()
+            .Create("other", "other@localhost", 1, Key("other-key", *other_keys_, {"Developer"}))
+            .value();
+    EXPECT_EQ(store_->accounts().SetApiKeyHash(dev_.id, crypto::Sha256Hex("legacy-secret")),
+              store::Outcome::kOk);
   }
 
   static store::ServiceKey Key(std::string id, const crypto::RsaKeyPair& pair,
@@ -86,7 +91,7 @@ class AuthenticatorTest : public ::testing::Test {
   static crypto::RsaKeyPair* other_keys_;
   testing_support::TempDir dir_;
   FakeClock clock_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   Authenticator authenticator_;
   store::Account dev_;
   store::Account other_;
@@ -142,7 +147,7 @@ TEST_F(AuthenticatorTest, StepFiveDisabledKey) {
   store::ServiceKey disabled = Key("disabled-key", *dev_keys_, {"Owner"});
   disabled.account_id = dev_.id;
   disabled.enabled = false;
-  store_.AddServiceKey(disabled);
+  ASSERT_EQ(store_->accounts().AddKey(disabled), store::Outcome::kOk);
   EXPECT_EQ(BearerCode(SignedToken(dev_keys_->private_pkcs8_pem, Rs256Header("disabled-key"),
                                    Claims(dev_.id, now(), now() + 60))),
             100);
@@ -172,7 +177,7 @@ TEST_F(AuthenticatorTest, StepSixStoredKeyThatDoesNotParse) {
   store::ServiceKey broken = Key("broken-key", *dev_keys_, {"Owner"});
   broken.account_id = dev_.id;
   broken.public_key_pem = "garbage";
-  store_.AddServiceKey(broken);
+  ASSERT_EQ(store_->accounts().AddKey(broken), store::Outcome::kOk);
   EXPECT_EQ(BearerCode(SignedToken(dev_keys_->private_pkcs8_pem, Rs256Header("broken-key"),
                                    Claims(dev_.id, now(), now() + 60))),
             100);
@@ -236,7 +241,7 @@ TEST_F(AuthenticatorTest, ReplayedTokenKeepsWorkingUntilTheKeyIsDeleted) {
   clock_.Advance(10);
   EXPECT_EQ(Bearer(token).key_id, "dev-key");
   EXPECT_EQ(Bearer(token).roles, (std::vector<std::string>{"Owner", "CallList Manager"}));
-  ASSERT_TRUE(store_.DeleteServiceKey("dev-key"));
+  ASSERT_EQ(store_->accounts().DeleteKey("dev-key"), store::Outcome::kOk);
   EXPECT_EQ(BearerCode(token), 100);
 }
 
@@ -244,8 +249,8 @@ TEST_F(AuthenticatorTest, KeyDeletedByAnotherStoreStopsACachedToken) {
   const std::string token = DevToken(600);
   EXPECT_EQ(BearerCode(token), 0);
   {
-    store::sqlite::SqliteStore operator_store({.path = dir_.File("coffer.db")});
-    ASSERT_TRUE(operator_store.DeleteServiceKey("dev-key"));
+    const auto operator_store = store::Open({.sqlite_path = dir_.File("coffer.db")});
+    ASSERT_EQ(operator_store->accounts().DeleteKey("dev-key"), store::Outcome::kOk);
   }
   EXPECT_EQ(BearerCode(token), 100);
 }
@@ -266,7 +271,7 @@ TEST_F(AuthenticatorTest, KeyAddedLaterAuthenticatesAtOnce) {
   EXPECT_EQ(BearerCode(token), 100);
   store::ServiceKey late = Key("late-key", *other_keys_, {});
   late.account_id = dev_.id;
-  store_.AddServiceKey(late);
+  ASSERT_EQ(store_->accounts().AddKey(late), store::Outcome::kOk);
   const Principal principal = Bearer(token);
   EXPECT_EQ(principal.account_id, dev_.id);
   EXPECT_TRUE(principal.roles.empty());
@@ -323,8 +328,9 @@ TEST_F(AuthenticatorTest, AuthorizationHeaderMakesLegacyParametersIgnored) {
 TEST_F(AuthenticatorTest, ApiKeyReplacedByAnotherStoreAppliesAtOnce) {
   const LegacyCredentials old_key{std::to_string(dev_.id), {}, {}, "legacy-secret"};
   EXPECT_EQ(CodeOf(std::nullopt, old_key), 0);
-  store::sqlite::SqliteStore operator_store({.path = dir_.File("coffer.db")});
-  ASSERT_TRUE(operator_store.SetApiKeyHash(dev_.id, crypto::Sha256Hex("rotated")));
+  const auto operator_store = store::Open({.sqlite_path = dir_.File("coffer.db")});
+  ASSERT_EQ(operator_store->accounts().SetApiKeyHash(dev_.id, crypto::Sha256Hex("rotated")),
+            store::Outcome::kOk);
   EXPECT_EQ(CodeOf(std::nullopt, old_key), 100);
   EXPECT_EQ(CodeOf(std::nullopt, {std::to_string(dev_.id), {}, {}, "rotated"}), 0);
 }

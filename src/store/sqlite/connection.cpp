@@ -2,8 +2,6 @@
 
 #include <sqlite3.h>
 
-#include "store/store.hpp"
-
 namespace coffer::store::sqlite {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
@@ -24,8 +22,8 @@ StatementUse& StatementUse::Bind(int index, int64_t value) {
 }
 
 StatementUse& StatementUse::Bind(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                     SQLITE_UTF8);
+  const int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK) connection_.Fail(rc, "bind");
   return *this;
 }
@@ -114,7 +112,7 @@ bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0
 void Connection::Fail(int rc, std::string_view what) const {
   std::string message = "sqlite " + std::string(what) + ": " + sqlite3_errmsg(db_);
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-    throw Conflict(message);
+    throw UniqueViolation(message);
   }
   throw StoreError(message);
 }
@@ -135,6 +133,25 @@ Transaction::~Transaction() {
 
 void Transaction::Commit() {
   connection_.Exec("COMMIT");
+  done_ = true;
+}
+
+// Cached statements, like the write queue's: a read is often a single cheap lookup.
+ReadTransaction::ReadTransaction(Connection& connection) : connection_(connection) {
+  StatementUse(connection_, "BEGIN").Run();
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (done_ || !connection_.InTransaction()) return;
+  try {
+    connection_.Exec("ROLLBACK");
+  } catch (const StoreError&) {
+    // Nothing was written; the next BEGIN on this connection reports a broken one.
+  }
+}
+
+void ReadTransaction::Commit() {
+  StatementUse(connection_, "COMMIT").Run();
   done_ = true;
 }
 

@@ -7,12 +7,21 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "store/outcome.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace coffer::store::sqlite {
 
 class Connection;
+
+// A statement broke a UNIQUE or PRIMARY KEY constraint. Thrown out of a write so that its
+// savepoint rolls back, then turned into Outcome::kConflict by the write's caller.
+class UniqueViolation : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
 
 // A prepared statement owned by its Connection's cache. Use through StatementUse, which binds
 // and resets it; not thread-safe (neither is the Connection).
@@ -29,7 +38,7 @@ class Statement {
 };
 
 // One use of a cached statement: bind parameters (1-based), step through rows, and reset on
-// destruction. Errors throw StoreError, unique-constraint violations throw Conflict.
+// destruction. Errors throw StoreError, unique-constraint violations UniqueViolation.
 class StatementUse {
  public:
   StatementUse(Connection& connection, const char* sql);
@@ -91,6 +100,21 @@ class Transaction {
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
+  void Commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+// BEGIN ... COMMIT around reads: every statement in between reads the one snapshot taken by the
+// first, whatever commits meanwhile. Rolls back unless Commit() was called.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& connection);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
   void Commit();
 
  private:

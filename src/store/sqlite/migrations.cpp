@@ -1,6 +1,6 @@
-#include <string>
+#include "store/sqlite/migrations.hpp"
 
-#include "store/sqlite/sqlite_store.hpp"
+#include <string>
 
 namespace coffer::store::sqlite {
 

@@ -1,9 +1,8 @@
 // Accounts and service-account keys of SqliteStore.
 
-#include <stdexcept>
+#include "store/sqlite/sqlite_accounts.hpp"
 
 #include "common/strings.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace coffer::store::sqlite {
 
@@ -22,7 +21,6 @@ std::vector<std::string> SplitRoles(std::string_view joined) {
   for (auto part : common::Split(joined, ',')) roles.emplace_back(part);
   return roles;
 }
-
 
 Account AccountFromRow(const StatementUse& row) {
   return Account{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
@@ -56,43 +54,58 @@ std::optional<Account> FindAccountBy(Connection& c, const char* sql, const Value
   return AccountFromRow(query);
 }
 
+bool AnyAccount(Connection& c) { return StatementUse(c, "SELECT 1 FROM accounts LIMIT 1").Step(); }
+
+Account InsertAccount(Connection& c, const std::string& name, const std::string& email,
+                      int64_t created, ServiceKey first_key) {
+  StatementUse(c, "INSERT INTO accounts (name, email, created) VALUES (?, ?, ?)")
+      .Bind(1, name)
+      .Bind(2, email)
+      .Bind(3, created)
+      .Run();
+  Account account{c.LastInsertRowId(), name, email, "", created};
+  first_key.account_id = account.id;
+  InsertKey(c, first_key);
+  return account;
+}
+
 }  // namespace
 
-bool SqliteStore::HasAccounts() {
-  return Read([](Connection& c) { return StatementUse(c, "SELECT 1 FROM accounts LIMIT 1").Step(); });
-}
+bool SqliteAccounts::HasAny() { return db_.Read(AnyAccount); }
 
-Account SqliteStore::CreateAccount(const std::string& name, const std::string& email,
-                                   int64_t created, ServiceKey first_key) {
-  return Write([&](Connection& c) {
-    StatementUse(c, "INSERT INTO accounts (name, email, created) VALUES (?, ?, ?)")
-        .Bind(1, name)
-        .Bind(2, email)
-        .Bind(3, created)
-        .Run();
-    Account account{c.LastInsertRowId(), name, email, "", created};
-    first_key.account_id = account.id;
-    InsertKey(c, first_key);
-    return account;
+Result<Account> SqliteAccounts::Create(const std::string& name, const std::string& email,
+                                       int64_t created, ServiceKey first_key) {
+  return db_.Write([&](Connection& c) -> Result<Account> {
+    return InsertAccount(c, name, email, created, first_key);
   });
 }
 
-std::optional<Account> SqliteStore::FindAccountById(int64_t id) {
-  return Read([&](Connection& c) {
-    return FindAccountBy(c, "SELECT id, name, email, api_key_hash, created FROM accounts WHERE id = ?",
-                         id);
+Result<Account> SqliteAccounts::CreateFirst(const std::string& name, const std::string& email,
+                                            int64_t created, ServiceKey first_key) {
+  // Decided inside the write: writes are serialized across connections and processes, so of
+  // racing callers only the first to write finds the table empty.
+  return db_.Write([&](Connection& c) -> Result<Account> {
+    if (AnyAccount(c)) return Outcome::kConflict;
+    return InsertAccount(c, name, email, created, first_key);
   });
 }
 
-std::optional<Account> SqliteStore::FindAccountByName(std::string_view name) {
-  return Read([&](Connection& c) {
+std::optional<Account> SqliteAccounts::FindById(int64_t id) {
+  return db_.Read([&](Connection& c) {
+    return FindAccountBy(
+        c, "SELECT id, name, email, api_key_hash, created FROM accounts WHERE id = ?", id);
+  });
+}
+
+std::optional<Account> SqliteAccounts::FindByName(std::string_view name) {
+  return db_.Read([&](Connection& c) {
     return FindAccountBy(
         c, "SELECT id, name, email, api_key_hash, created FROM accounts WHERE name = ?", name);
   });
 }
 
-std::optional<Account> SqliteStore::FindAccountByEmail(std::string_view email) {
-  return Read([&](Connection& c) {
+std::optional<Account> SqliteAccounts::FindByEmail(std::string_view email) {
+  return db_.Read([&](Connection& c) {
     return FindAccountBy(c,
                          "SELECT id, name, email, api_key_hash, created FROM accounts "
                          "WHERE email = ? ORDER BY id LIMIT 1",
@@ -100,27 +113,28 @@ std::optional<Account> SqliteStore::FindAccountByEmail(std::string_view email) {
   });
 }
 
-bool SqliteStore::SetApiKeyHash(int64_t account_id, const std::string& hash) {
-  return Write([&](Connection& c) {
+Outcome SqliteAccounts::SetApiKeyHash(int64_t account_id, const std::string& hash) {
+  return db_.Write([&](Connection& c) {
     StatementUse(c, "UPDATE accounts SET api_key_hash = ? WHERE id = ?")
         .Bind(1, hash)
         .Bind(2, account_id)
         .Run();
-    return c.Changes() > 0;
+    return c.Changes() > 0 ? Outcome::kOk : Outcome::kNotFound;
   });
 }
 
-void SqliteStore::AddServiceKey(const ServiceKey& key) {
-  Write([&](Connection& c) {
+Outcome SqliteAccounts::AddKey(const ServiceKey& key) {
+  return db_.Write([&](Connection& c) {
     if (!StatementUse(c, "SELECT 1 FROM accounts WHERE id = ?").Bind(1, key.account_id).Step()) {
-      throw std::invalid_argument("account " + std::to_string(key.account_id) + " does not exist");
+      return Outcome::kNotFound;
     }
     InsertKey(c, key);
+    return Outcome::kOk;
   });
 }
 
-std::optional<ServiceKey> SqliteStore::FindServiceKey(std::string_view key_id) {
-  return Read([&](Connection& c) -> std::optional<ServiceKey> {
+std::optional<ServiceKey> SqliteAccounts::FindKey(std::string_view key_id) {
+  return db_.Read([&](Connection& c) -> std::optional<ServiceKey> {
     StatementUse query(c,
                        "SELECT k.key_id, k.account_id, k.public_key_pem, k.roles, k.description, "
                        "k.enabled, k.created, a.name FROM service_keys k "
@@ -131,8 +145,8 @@ std::optional<ServiceKey> SqliteStore::FindServiceKey(std::string_view key_id) {
   });
 }
 
-std::vector<ServiceKey> SqliteStore::ListServiceKeys(int64_t account_id) {
-  return Read([&](Connection& c) {
+std::vector<ServiceKey> SqliteAccounts::ListKeys(int64_t account_id) {
+  return db_.Read([&](Connection& c) {
     StatementUse query(c,
                        "SELECT k.key_id, k.account_id, k.public_key_pem, k.roles, k.description, "
                        "k.enabled, k.created, a.name FROM service_keys k "
@@ -145,10 +159,10 @@ std::vector<ServiceKey> SqliteStore::ListServiceKeys(int64_t account_id) {
   });
 }
 
-bool SqliteStore::DeleteServiceKey(std::string_view key_id) {
-  return Write([&](Connection& c) {
+Outcome SqliteAccounts::DeleteKey(std::string_view key_id) {
+  return db_.Write([&](Connection& c) {
     StatementUse(c, "DELETE FROM service_keys WHERE key_id = ?").Bind(1, key_id).Run();
-    return c.Changes() > 0;
+    return c.Changes() > 0 ? Outcome::kOk : Outcome::kNotFound;
   });
 }
 

@@ -1,6 +1,6 @@
 // Applications of SqliteStore.
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_applications.hpp"
 
 #include <set>
 
@@ -12,16 +12,35 @@ Application ApplicationFromRow(const StatementUse& row) {
   return Application{row.Int(0), row.Int(1), row.Text(2), row.Int(3) != 0, row.Int(4)};
 }
 
+int64_t CountApplications(Connection& c, int64_t account_id) {
+  StatementUse count(c, "SELECT COUNT(*) FROM applications WHERE account_id = ?");
+  count.Bind(1, account_id).Step();
+  return count.Int(0);
+}
+
+// NULL keeps a field as it is in the row, which may have changed since the caller read it.
+void BindChanges(StatementUse& update, const ApplicationChanges& changes) {
+  if (changes.short_name) {
+    update.Bind(1, *changes.short_name);
+  } else {
+    update.BindNull(1);
+  }
+  if (changes.secure_record_storage) {
+    update.Bind(2, int64_t{*changes.secure_record_storage ? 1 : 0});
+  } else {
+    update.BindNull(2);
+  }
+  update.Bind(3, changes.modified);
+}
+
 }  // namespace
 
-Application SqliteStore::CreateApplication(int64_t account_id, const std::string& short_name,
-                                           bool secure_record_storage, int64_t now,
-                                           int64_t max_per_account) {
-  return Write([&](Connection& c) {
-    if (max_per_account > 0) {
-      StatementUse count(c, "SELECT COUNT(*) FROM applications WHERE account_id = ?");
-      count.Bind(1, account_id).Step();
-      if (count.Int(0) >= max_per_account) throw LimitExceeded("application limit reached");
+Result<Application> SqliteApplications::Create(int64_t account_id, const std::string& short_name,
+                                               bool secure_record_storage, int64_t now,
+                                               int64_t max_per_account) {
+  return db_.Write([&](Connection& c) -> Result<Application> {
+    if (max_per_account > 0 && CountApplications(c, account_id) >= max_per_account) {
+      return Outcome::kLimitExceeded;
     }
     StatementUse(c,
                  "INSERT INTO applications (account_id, short_name, secure_record_storage, "
@@ -35,8 +54,8 @@ Application SqliteStore::CreateApplication(int64_t account_id, const std::string
   });
 }
 
-std::optional<Application> SqliteStore::FindApplication(int64_t account_id, int64_t id) {
-  return Read([&](Connection& c) -> std::optional<Application> {
+std::optional<Application> SqliteApplications::Find(int64_t account_id, int64_t id) {
+  return db_.Read([&](Connection& c) -> std::optional<Application> {
     StatementUse query(c,
                        "SELECT id, account_id, short_name, secure_record_storage, modified "
                        "FROM applications WHERE id = ? AND account_id = ?");
@@ -46,9 +65,9 @@ std::optional<Application> SqliteStore::FindApplication(int64_t account_id, int6
   });
 }
 
-std::optional<Application> SqliteStore::FindApplicationByShortName(int64_t account_id,
-                                                                   std::string_view short_name) {
-  return Read([&](Connection& c) -> std::optional<Application> {
+std::optional<Application> SqliteApplications::FindByShortName(int64_t account_id,
+                                                               std::string_view short_name) {
+  return db_.Read([&](Connection& c) -> std::optional<Application> {
     StatementUse query(c,
                        "SELECT id, account_id, short_name, secure_record_storage, modified "
                        "FROM applications WHERE account_id = ? AND short_name = ?");
@@ -58,14 +77,8 @@ std::optional<Application> SqliteStore::FindApplicationByShortName(int64_t accou
   });
 }
 
-bool SqliteStore::ApplicationExists(int64_t id) {
-  return Read([&](Connection& c) {
-    return StatementUse(c, "SELECT 1 FROM applications WHERE id = ?").Bind(1, id).Step();
-  });
-}
-
-std::vector<Application> SqliteStore::ListApplications(int64_t account_id) {
-  return Read([&](Connection& c) {
+std::vector<Application> SqliteApplications::List(int64_t account_id) {
+  return db_.Read([&](Connection& c) {
     StatementUse query(c,
                        "SELECT id, account_id, short_name, secure_record_storage, modified "
                        "FROM applications WHERE account_id = ? ORDER BY id");
@@ -76,27 +89,17 @@ std::vector<Application> SqliteStore::ListApplications(int64_t account_id) {
   });
 }
 
-std::optional<Application> SqliteStore::UpdateApplication(int64_t account_id, int64_t id,
-                                                          const ApplicationChanges& changes) {
-  return Write([&](Connection& c) -> std::optional<Application> {
-    // NULL keeps a field as it is in the row, which may have changed since the caller read it.
+Result<Application> SqliteApplications::Update(int64_t account_id, int64_t id,
+                                               const ApplicationChanges& changes) {
+  return db_.Write([&](Connection& c) -> Result<Application> {
     StatementUse update(c,
                         "UPDATE applications SET short_name = coalesce(?1, short_name), "
                         "secure_record_storage = coalesce(?2, secure_record_storage), "
                         "modified = ?3 WHERE id = ?4 AND account_id = ?5 "
                         "RETURNING id, account_id, short_name, secure_record_storage, modified");
-    if (changes.short_name) {
-      update.Bind(1, *changes.short_name);
-    } else {
-      update.BindNull(1);
-    }
-    if (changes.secure_record_storage) {
-      update.Bind(2, int64_t{*changes.secure_record_storage ? 1 : 0});
-    } else {
-      update.BindNull(2);
-    }
-    update.Bind(3, changes.modified).Bind(4, id).Bind(5, account_id);
-    if (!update.Step()) return std::nullopt;
+    BindChanges(update, changes);
+    update.Bind(4, id).Bind(5, account_id);
+    if (!update.Step()) return Outcome::kNotFound;
     Application application = ApplicationFromRow(update);
     while (update.Step()) {
     }
@@ -104,9 +107,9 @@ std::optional<Application> SqliteStore::UpdateApplication(int64_t account_id, in
   });
 }
 
-SelectionMiss SqliteStore::DeleteApplications(int64_t account_id,
-                                              const ApplicationSelection& selection) {
-  return Write([&](Connection& c) {
+SelectionOutcome SqliteApplications::Delete(int64_t account_id,
+                                            const ApplicationSelection& selection) {
+  return db_.Write([&](Connection& c) {
     std::set<int64_t> doomed;
     if (selection.all) {
       StatementUse all(c, "SELECT id FROM applications WHERE account_id = ?");
@@ -115,12 +118,16 @@ SelectionMiss SqliteStore::DeleteApplications(int64_t account_id,
     }
     for (const int64_t id : selection.ids) {
       StatementUse query(c, "SELECT 1 FROM applications WHERE id = ? AND account_id = ?");
-      if (!query.Bind(1, id).Bind(2, account_id).Step()) return SelectionMiss::kId;
+      if (!query.Bind(1, id).Bind(2, account_id).Step()) {
+        return SelectionOutcome::Missing(SelectionList::kIds);
+      }
       doomed.insert(id);
     }
     for (const auto& short_name : selection.short_names) {
       StatementUse query(c, "SELECT id FROM applications WHERE account_id = ? AND short_name = ?");
-      if (!query.Bind(1, account_id).Bind(2, short_name).Step()) return SelectionMiss::kName;
+      if (!query.Bind(1, account_id).Bind(2, short_name).Step()) {
+        return SelectionOutcome::Missing(SelectionList::kNames);
+      }
       doomed.insert(query.Int(0));
     }
     for (const int64_t id : doomed) {
@@ -130,15 +137,8 @@ SelectionMiss SqliteStore::DeleteApplications(int64_t account_id,
           .Bind(2, account_id)
           .Run();
     }
-    return SelectionMiss::kNone;
+    return SelectionOutcome();
   });
-}
-
-void SqliteStore::RequireApplication(Connection& c, int64_t application_id) {
-  StatementUse query(c, "SELECT 1 FROM applications WHERE id = ?");
-  if (!query.Bind(1, application_id).Step()) {
-    throw ApplicationGone("application " + std::to_string(application_id) + " no longer exists");
-  }
 }
 
 }  // namespace coffer::store::sqlite

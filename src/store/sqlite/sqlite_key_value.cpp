@@ -1,6 +1,6 @@
 // Key-value items of SqliteStore.
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_key_value.hpp"
 
 namespace coffer::store::sqlite {
 
@@ -11,14 +11,15 @@ namespace {
 std::string PrefixUpperBound(std::string_view prefix) {
   std::string bound(prefix);
   while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xFF) bound.pop_back();
-  if (!bound.empty()) bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
+  if (!bound.empty())
+    bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
   return bound;
 }
 
 }  // namespace
 
-void SqliteStore::PutKvItem(int64_t application_id, const KvItem& item) {
-  WriteOwnedBy(application_id, [&](Connection& c) {
+Outcome SqliteKeyValue::Put(int64_t application_id, const KvItem& item) {
+  return db_.WriteOwnedBy(application_id, [&](Connection& c) {
     StatementUse(c,
                  "INSERT INTO kv_items (application_id, key, value, expires_at) "
                  "VALUES (?, ?, ?, ?) ON CONFLICT (application_id, key) DO UPDATE SET "
@@ -28,23 +29,25 @@ void SqliteStore::PutKvItem(int64_t application_id, const KvItem& item) {
         .Bind(3, item.value)
         .Bind(4, item.expires_at)
         .Run();
+    return Outcome::kOk;
   });
 }
 
-std::optional<KvItem> SqliteStore::GetKvItem(int64_t application_id, std::string_view key,
-                                             int64_t now) {
-  return Read([&](Connection& c) -> std::optional<KvItem> {
+Result<KvItem> SqliteKeyValue::Get(int64_t application_id, std::string_view key, int64_t now) {
+  return db_.Read([&](Connection& c) -> Result<KvItem> {
     StatementUse query(c,
                        "SELECT key, value, expires_at FROM kv_items "
                        "WHERE application_id = ? AND key = ? AND expires_at > ?");
     query.Bind(1, application_id).Bind(2, key).Bind(3, now);
-    if (!query.Step()) return std::nullopt;
-    return KvItem{query.Text(0), query.Text(1), query.Int(2)};
+    if (query.Step()) return KvItem{query.Text(0), query.Text(1), query.Int(2)};
+    // Nothing found may mean the application was deleted after the caller resolved it.
+    return Database::ApplicationExists(c, application_id) ? Outcome::kNotFound
+                                                          : Outcome::kApplicationGone;
   });
 }
 
-bool SqliteStore::DeleteKvItem(int64_t application_id, std::string_view key, int64_t now) {
-  return WriteOwnedBy(application_id, [&](Connection& c) {
+Outcome SqliteKeyValue::Delete(int64_t application_id, std::string_view key, int64_t now) {
+  return db_.WriteOwnedBy(application_id, [&](Connection& c) {
     StatementUse query(c,
                        "DELETE FROM kv_items WHERE application_id = ? AND key = ? "
                        "RETURNING expires_at > ?");
@@ -52,14 +55,14 @@ bool SqliteStore::DeleteKvItem(int64_t application_id, std::string_view key, int
     const bool live = query.Step() && query.Int(0) != 0;
     while (query.Step()) {
     }
-    return live;
+    return live ? Outcome::kOk : Outcome::kNotFound;
   });
 }
 
-std::vector<KvItem> SqliteStore::ListKvItems(int64_t application_id, std::string_view prefix,
-                                             int64_t now, int64_t offset, int64_t limit,
-                                             bool with_values) {
-  return Read([&](Connection& c) {
+Result<std::vector<KvItem>> SqliteKeyValue::List(int64_t application_id, std::string_view prefix,
+                                                 int64_t now, int64_t offset, int64_t limit,
+                                                 bool with_values) {
+  return db_.Read([&](Connection& c) -> Result<std::vector<KvItem>> {
     const std::string upper = PrefixUpperBound(prefix);
     // Both statements walk the primary key from `prefix`; neither uses LIKE, so no character
     // of a key acts as a wildcard.
@@ -74,14 +77,19 @@ std::vector<KvItem> SqliteStore::ListKvItems(int64_t application_id, std::string
     if (!upper.empty()) query.Bind(3, upper);
     std::vector<KvItem> items;
     while (query.Step()) {
-      items.push_back(KvItem{query.Text(0), with_values ? query.Text(1) : std::string(), query.Int(2)});
+      items.push_back(
+          KvItem{query.Text(0), with_values ? query.Text(1) : std::string(), query.Int(2)});
+    }
+    // Items exist only while their application does; an empty page must check.
+    if (items.empty() && !Database::ApplicationExists(c, application_id)) {
+      return Outcome::kApplicationGone;
     }
     return items;
   });
 }
 
-int64_t SqliteStore::DeleteExpiredKvItems(int64_t now, int64_t limit) {
-  return Write([&](Connection& c) {
+int64_t SqliteKeyValue::DeleteExpired(int64_t now, int64_t limit) {
+  return db_.Write([&](Connection& c) {
     StatementUse(c,
                  "DELETE FROM kv_items WHERE (application_id, key) IN ("
                  "SELECT application_id, key FROM kv_items WHERE expires_at <= ? LIMIT ?)")

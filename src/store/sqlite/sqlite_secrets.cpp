@@ -1,16 +1,17 @@
-// Envelope keys, store metadata and secrets of SqliteStore.
+// Data keys and secrets of SqliteStore.
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_secrets.hpp"
 
 #include <set>
+#include <variant>
 
 namespace coffer::store::sqlite {
 
 namespace {
 
 SecretRecord SecretFromRow(const StatementUse& row) {
-  SecretRecord secret{row.Int(0), row.Int(1), row.Text(2), row.Text(3), std::nullopt, row.Int(5),
-                      row.Int(6)};
+  SecretRecord secret{row.Int(0),   row.Int(1), row.Text(2), row.Text(3),
+                      std::nullopt, row.Int(5), row.Int(6)};
   if (!row.IsNull(4)) secret.sealed_description = row.Text(4);
   return secret;
 }
@@ -25,11 +26,11 @@ void BindOptionalBlob(StatementUse& statement, int index, const std::optional<st
 
 std::optional<SecretRecord> SelectSecret(Connection& c, int64_t application_id,
                                          const SecretLookup& which) {
-  StatementUse query(c,
-                     which.id ? "SELECT id, application_id, name, sealed_value, sealed_description, "
-                                "created, modified FROM secrets WHERE application_id = ?1 AND id = ?2"
-                              : "SELECT id, application_id, name, sealed_value, sealed_description, "
-                                "created, modified FROM secrets WHERE application_id = ?1 AND name = ?2");
+  StatementUse query(
+      c, which.id ? "SELECT id, application_id, name, sealed_value, sealed_description, "
+                    "created, modified FROM secrets WHERE application_id = ?1 AND id = ?2"
+                  : "SELECT id, application_id, name, sealed_value, sealed_description, "
+                    "created, modified FROM secrets WHERE application_id = ?1 AND name = ?2");
   query.Bind(1, application_id);
   if (which.id) {
     query.Bind(2, *which.id);
@@ -40,69 +41,84 @@ std::optional<SecretRecord> SelectSecret(Connection& c, int64_t application_id,
   return SecretFromRow(query);
 }
 
-std::optional<std::string> SingleText(Connection& c, const char* sql, std::string_view key) {
-  StatementUse query(c, sql);
-  query.Bind(1, key);
+std::optional<std::string> SelectDataKey(Connection& c, int64_t application_id) {
+  StatementUse query(c, "SELECT wrapped_key FROM data_keys WHERE application_id = ?");
+  query.Bind(1, application_id);
   if (!query.Step()) return std::nullopt;
   return query.Text(0);
 }
 
+// What a read that found nothing answers: the application may have been deleted after the
+// caller resolved it.
+Outcome NothingFound(Connection& c, int64_t application_id) {
+  return Database::ApplicationExists(c, application_id) ? Outcome::kNotFound
+                                                        : Outcome::kApplicationGone;
+}
+
+// The ids `selection` names, or the list whose entry matched nothing.
+std::variant<std::set<int64_t>, SelectionList> Resolve(Connection& c, int64_t application_id,
+                                                       const SecretSelection& selection) {
+  std::set<int64_t> ids;
+  if (selection.all) {
+    StatementUse query(c, "SELECT id FROM secrets WHERE application_id = ?");
+    query.Bind(1, application_id);
+    while (query.Step()) ids.insert(query.Int(0));
+  }
+  for (const int64_t id : selection.ids) {
+    if (!SelectSecret(c, application_id, {id, ""})) return SelectionList::kIds;
+    ids.insert(id);
+  }
+  for (const auto& name : selection.names) {
+    const auto secret = SelectSecret(c, application_id, {std::nullopt, name});
+    if (!secret) return SelectionList::kNames;
+    ids.insert(secret->id);
+  }
+  return ids;
+}
+
 }  // namespace
 
-std::optional<std::string> SqliteStore::GetMeta(std::string_view name) {
-  return Read([&](Connection& c) { return SingleText(c, "SELECT value FROM meta WHERE name = ?", name); });
-}
-
-std::string SqliteStore::SetMetaIfAbsent(const std::string& name, const std::string& value) {
-  return Write([&](Connection& c) {
-    StatementUse(c, "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-        .Bind(1, name)
-        .BindBlob(2, value)
-        .Run();
-    return *SingleText(c, "SELECT value FROM meta WHERE name = ?", name);
+Result<std::string> SqliteSecrets::GetDataKey(int64_t application_id) {
+  return db_.Read([&](Connection& c) -> Result<std::string> {
+    if (auto wrapped = SelectDataKey(c, application_id)) return std::move(*wrapped);
+    return NothingFound(c, application_id);
   });
 }
 
-std::optional<std::string> SqliteStore::GetDataKey(int64_t application_id) {
-  return Read([&](Connection& c) -> std::optional<std::string> {
-    StatementUse query(c, "SELECT wrapped_key FROM data_keys WHERE application_id = ?");
-    query.Bind(1, application_id);
-    if (!query.Step()) return std::nullopt;
-    return query.Text(0);
-  });
-}
-
-std::string SqliteStore::EnsureDataKey(int64_t application_id, const std::string& wrapped) {
-  return WriteOwnedBy(application_id, [&](Connection& c) {
+Result<std::string> SqliteSecrets::EnsureDataKey(int64_t application_id,
+                                                 const std::string& wrapped) {
+  return db_.WriteOwnedBy(application_id, [&](Connection& c) -> Result<std::string> {
     StatementUse(c,
                  "INSERT INTO data_keys (application_id, wrapped_key) VALUES (?, ?) "
                  "ON CONFLICT (application_id) DO NOTHING")
         .Bind(1, application_id)
         .BindBlob(2, wrapped)
         .Run();
-    StatementUse query(c, "SELECT wrapped_key FROM data_keys WHERE application_id = ?");
-    query.Bind(1, application_id);
-    if (!query.Step()) throw StoreError("data key vanished for application " + std::to_string(application_id));
-    return query.Text(0);
+    auto in_force = SelectDataKey(c, application_id);
+    if (!in_force) {
+      throw StoreError("data key vanished for application " + std::to_string(application_id));
+    }
+    return std::move(*in_force);
   });
 }
 
-std::vector<std::pair<int64_t, std::string>> SqliteStore::ListDataKeys() {
-  return Read([&](Connection& c) {
-    StatementUse query(c, "SELECT application_id, wrapped_key FROM data_keys ORDER BY application_id");
-    std::vector<std::pair<int64_t, std::string>> keys;
-    while (query.Step()) keys.emplace_back(query.Int(0), query.Text(1));
+std::vector<WrappedDataKey> SqliteSecrets::ListDataKeys() {
+  return db_.Read([&](Connection& c) {
+    StatementUse query(c,
+                       "SELECT application_id, wrapped_key FROM data_keys ORDER BY application_id");
+    std::vector<WrappedDataKey> keys;
+    while (query.Step()) keys.push_back(WrappedDataKey{query.Int(0), query.Text(1)});
     return keys;
   });
 }
 
-void SqliteStore::ReplaceDataKeys(const std::vector<std::pair<int64_t, std::string>>& wrapped,
-                                  const std::string& check_name, const std::string& check) {
-  Write([&](Connection& c) {
-    for (const auto& [application_id, key] : wrapped) {
+void SqliteSecrets::ReplaceDataKeys(const std::vector<WrappedDataKey>& keys,
+                                    const std::string& check_name, const std::string& check) {
+  db_.Write([&](Connection& c) {
+    for (const auto& key : keys) {
       StatementUse(c, "UPDATE data_keys SET wrapped_key = ? WHERE application_id = ?")
-          .BindBlob(1, key)
-          .Bind(2, application_id)
+          .BindBlob(1, key.wrapped)
+          .Bind(2, key.application_id)
           .Run();
     }
     StatementUse(c,
@@ -114,9 +130,9 @@ void SqliteStore::ReplaceDataKeys(const std::vector<std::pair<int64_t, std::stri
   });
 }
 
-SecretRecord SqliteStore::AddSecret(int64_t application_id, const std::string& name, int64_t now,
-                                    const std::function<SealedSecretFields(int64_t)>& seal) {
-  return WriteOwnedBy(application_id, [&](Connection& c) {
+Result<SecretRecord> SqliteSecrets::Add(int64_t application_id, const std::string& name,
+                                        int64_t now, const SealNewSecret& seal) {
+  return db_.WriteOwnedBy(application_id, [&](Connection& c) -> Result<SecretRecord> {
     // The id comes first so the sealed fields can be bound to it.
     StatementUse(c,
                  "INSERT INTO secrets (application_id, name, sealed_value, created, modified) "
@@ -128,7 +144,8 @@ SecretRecord SqliteStore::AddSecret(int64_t application_id, const std::string& n
         .Run();
     SecretRecord secret{c.LastInsertRowId(), application_id, name, "", std::nullopt, now, now};
     SealedSecretFields sealed = seal(secret.id);
-    StatementUse update(c, "UPDATE secrets SET sealed_value = ?, sealed_description = ? WHERE id = ?");
+    StatementUse update(c,
+                        "UPDATE secrets SET sealed_value = ?, sealed_description = ? WHERE id = ?");
     update.BindBlob(1, sealed.value);
     BindOptionalBlob(update, 2, sealed.description);
     update.Bind(3, secret.id).Run();
@@ -138,20 +155,16 @@ SecretRecord SqliteStore::AddSecret(int64_t application_id, const std::string& n
   });
 }
 
-std::optional<SecretRecord> SqliteStore::FindSecretById(int64_t application_id, int64_t id) {
-  return Read([&](Connection& c) { return SelectSecret(c, application_id, {id, ""}); });
-}
-
-std::optional<SecretRecord> SqliteStore::FindSecretByName(int64_t application_id,
-                                                          std::string_view name) {
-  return Read([&](Connection& c) {
-    return SelectSecret(c, application_id, {std::nullopt, std::string(name)});
+Result<SecretRecord> SqliteSecrets::Find(int64_t application_id, const SecretLookup& which) {
+  return db_.Read([&](Connection& c) -> Result<SecretRecord> {
+    if (auto secret = SelectSecret(c, application_id, which)) return std::move(*secret);
+    return NothingFound(c, application_id);
   });
 }
 
-SecretPage SqliteStore::ListSecrets(int64_t application_id, std::string_view name_part,
-                                    int64_t offset, int64_t limit) {
-  return Read([&](Connection& c) {
+Result<SecretPage> SqliteSecrets::List(int64_t application_id, std::string_view name_part,
+                                       int64_t offset, int64_t limit) {
+  return db_.Read([&](Connection& c) -> Result<SecretPage> {
     // instr() over lower(): a literal substring, so '%' and '_' are ordinary characters.
     SecretPage page;
     StatementUse count(c,
@@ -159,59 +172,51 @@ SecretPage SqliteStore::ListSecrets(int64_t application_id, std::string_view nam
                        "AND instr(lower(name), lower(?2)) > 0");
     count.Bind(1, application_id).Bind(2, name_part);
     if (count.Step()) page.total_count = count.Int(0);
-    StatementUse query(c,
-                       "SELECT id, application_id, name, x'', sealed_description, created, modified "
-                       "FROM secrets WHERE application_id = ?1 AND instr(lower(name), lower(?2)) > 0 "
-                       "ORDER BY id LIMIT ?3 OFFSET ?4");
+    // Secrets exist only while their application does; an empty list must check.
+    if (page.total_count == 0 && !Database::ApplicationExists(c, application_id)) {
+      return Outcome::kApplicationGone;
+    }
+    StatementUse query(
+        c,
+        "SELECT id, application_id, name, x'', sealed_description, created, modified "
+        "FROM secrets WHERE application_id = ?1 AND instr(lower(name), lower(?2)) > 0 "
+        "ORDER BY id LIMIT ?3 OFFSET ?4");
     query.Bind(1, application_id).Bind(2, name_part).Bind(3, limit).Bind(4, offset);
     while (query.Step()) page.items.push_back(SecretFromRow(query));
     return page;
   });
 }
 
-bool SqliteStore::ReviseSecret(
-    int64_t application_id, const SecretLookup& which,
-    const std::function<std::optional<SecretRecord>(const SecretRecord&)>& revise) {
-  return WriteOwnedBy(application_id, [&](Connection& c) {
+Outcome SqliteSecrets::Revise(int64_t application_id, const SecretLookup& which,
+                              const ReviseSecret& revise) {
+  return db_.WriteOwnedBy(application_id, [&](Connection& c) {
     const auto current = SelectSecret(c, application_id, which);
-    if (!current) return false;
+    if (!current) return Outcome::kNotFound;
     const auto revised = revise(*current);
-    if (!revised) return true;
+    if (!revised) return Outcome::kOk;
     StatementUse update(c,
                         "UPDATE secrets SET name = ?, sealed_value = ?, sealed_description = ?, "
                         "modified = ? WHERE id = ? AND application_id = ?");
     update.Bind(1, revised->name).BindBlob(2, revised->sealed_value);
     BindOptionalBlob(update, 3, revised->sealed_description);
     update.Bind(4, revised->modified).Bind(5, current->id).Bind(6, application_id).Run();
-    return true;
+    return Outcome::kOk;
   });
 }
 
-SelectionMiss SqliteStore::DeleteSecrets(int64_t application_id,
-                                               const SecretSelection& selection) {
-  return WriteOwnedBy(application_id, [&](Connection& c) {
-    std::set<int64_t> doomed;
-    if (selection.all) {
-      StatementUse query(c, "SELECT id FROM secrets WHERE application_id = ?");
-      query.Bind(1, application_id);
-      while (query.Step()) doomed.insert(query.Int(0));
+SelectionOutcome SqliteSecrets::Delete(int64_t application_id, const SecretSelection& selection) {
+  return db_.WriteOwnedBy(application_id, [&](Connection& c) -> SelectionOutcome {
+    const auto resolved = Resolve(c, application_id, selection);
+    if (const auto* missing = std::get_if<SelectionList>(&resolved)) {
+      return SelectionOutcome::Missing(*missing);
     }
-    for (const int64_t id : selection.ids) {
-      if (!SelectSecret(c, application_id, {id, ""})) return SelectionMiss::kId;
-      doomed.insert(id);
-    }
-    for (const auto& name : selection.names) {
-      const auto secret = SelectSecret(c, application_id, {std::nullopt, name});
-      if (!secret) return SelectionMiss::kName;
-      doomed.insert(secret->id);
-    }
-    for (const int64_t id : doomed) {
+    for (const int64_t id : std::get<std::set<int64_t>>(resolved)) {
       StatementUse(c, "DELETE FROM secrets WHERE id = ? AND application_id = ?")
           .Bind(1, id)
           .Bind(2, application_id)
           .Run();
     }
-    return SelectionMiss::kNone;
+    return SelectionOutcome();
   });
 }
 

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "store/sqlite/connection.hpp"
-#include "store/store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace coffer::store::sqlite {
@@ -72,7 +71,7 @@ TEST_F(WriteQueueTest, AFailingWriteIsRolledBackAloneAndRethrown) {
     Insert(c, "partial");
     Insert(c, "dup");  // unique violation
   }),
-               Conflict);
+               UniqueViolation);
   EXPECT_FALSE(Exists("partial"));
   EXPECT_TRUE(Exists("dup"));
 }

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "store/outcome.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/write_queue.hpp"
+
+namespace coffer::store::sqlite {
+
+struct SqliteOptions {
+  // Database file; created if missing.
+  std::string path;
+  // How long a write waits for another process (an operator command) to release the lock.
+  int busy_timeout_ms = 5000;
+  // Reader connections kept open between requests; more are opened on demand.
+  std::size_t max_idle_readers = 16;
+  // Writes that may share one transaction and one sync (group commit).
+  std::size_t max_write_batch = 256;
+};
+
+// The connections of one SQLite store, shared by its areas: one SQLite file in WAL mode with
+// synchronous=FULL, so a committed transaction is on stable storage. Writes go through a
+// WriteQueue (group commit on one writer connection); readers use pooled connections of their
+// own and never wait for the writer. Thread-safe.
+class Database {
+ public:
+  // Opens the database and applies pending schema migrations. Throws StoreError.
+  explicit Database(SqliteOptions options);
+  // Finishes the queued writes before the writer connection closes.
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs `read(Connection&)` on a reader connection inside one read transaction, so all its
+  // statements see the same committed snapshot.
+  template <typename F>
+  auto Read(F&& read) {
+    ReaderLease lease(*this);
+    ReadTransaction snapshot(lease.connection());
+    auto result = read(lease.connection());
+    snapshot.Commit();
+    return result;
+  }
+
+  // Runs `write(Connection&)` on the writer connection as part of the next group commit and
+  // returns once it is durable. If `write` throws, its changes are rolled back alone and the
+  // exception rethrown, except that a write returning an outcome answers kConflict when one of
+  // its statements broke a uniqueness rule.
+  template <typename F>
+  auto Write(F&& write) {
+    using Answer = decltype(write(std::declval<Connection&>()));
+    if constexpr (std::is_constructible_v<Answer, Outcome>) {
+      try {
+        return write_queue_->Submit(std::forward<F>(write));
+      } catch (const UniqueViolation&) {
+        return Answer(Outcome::kConflict);
+      }
+    } else {
+      return write_queue_->Submit(std::forward<F>(write));
+    }
+  }
+
+  // Write() of data an application owns: answers kApplicationGone, changing nothing, when the
+  // application no longer exists inside the write's transaction.
+  template <typename F>
+  auto WriteOwnedBy(int64_t application_id, F&& write) {
+    return Write([application_id, &write](Connection& c) {
+      using Answer = decltype(write(c));
+      if (!ApplicationExists(c, application_id)) return Answer(Outcome::kApplicationGone);
+      return write(c);
+    });
+  }
+
+  // Whether the application exists, as `c`'s current transaction sees it.
+  static bool ApplicationExists(Connection& c, int64_t application_id);
+
+  // Group-commit statistics: batches committed and writes they held.
+  std::size_t committed_batches() const { return write_queue_->batches(); }
+  std::size_t committed_writes() const { return write_queue_->writes(); }
+
+ private:
+  // A reader connection borrowed from the pool for one call.
+  class ReaderLease {
+   public:
+    explicit ReaderLease(Database& database);
+    ~ReaderLease();
+    Connection& connection() { return *connection_; }
+
+   private:
+    Database& database_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  SqliteOptions options_;
+  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<WriteQueue> write_queue_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+}  // namespace coffer::store::sqlite

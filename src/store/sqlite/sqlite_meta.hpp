@@ -1,0 +1,21 @@
+#pragma once
+
+#include "store/meta.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace coffer::store::sqlite {
+
+// MetaStore on a SQLite Database, which it shares with the store's other areas.
+class SqliteMeta final : public MetaStore {
+ public:
+  explicit SqliteMeta(Database& database) : db_(database) {}
+
+  bool Ping() override;
+  std::optional<std::string> Get(std::string_view name) override;
+  std::string SetIfAbsent(const std::string& name, const std::string& value) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace coffer::store::sqlite
