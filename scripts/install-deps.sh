@@ -59,7 +59,7 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   # Debian's chromium for the panel's browser tests (never a downloaded browser build); the
   # openssl command forges certificates in the TLS tests.
-  packages+=(libgtest-dev libgmock-dev chromium openssl)
+  packages+=(libgtest-dev libgmock-dev chromium openssl clang-format)
 fi
 
 mapfile -t missing < <(missing_packages "${packages[@]}")

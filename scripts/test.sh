@@ -12,5 +12,7 @@ done
 # What ran, for the log.
 echo "node $(node --version), npm $(npm --version), $(chromium --version 2>/dev/null | head -n 1)," \
   "playwright-core $(node -p 'require("./tests/browser/node_modules/playwright-core/package.json").version')"
+# Layout is the tool's, not the reviewer's: src/ must be as clang-format leaves it.
+git ls-files 'src/*.cpp' 'src/*.hpp' | xargs clang-format --dry-run --Werror
 scripts/build.sh -DCOFFER_BUILD_TESTS=ON -DCOFFER_WERROR=ON
 ctest --test-dir build --no-tests=error --output-on-failure -j "$(nproc)" --timeout 600 "$@"

@@ -23,13 +23,20 @@ std::string NumberText(double value) {
 // The text of a scalar member; nullopt for null.
 std::optional<std::string> ScalarText(const json::value& value) {
   switch (value.kind()) {
-    case json::kind::string: return std::string(value.get_string());
-    case json::kind::int64: return std::to_string(value.get_int64());
-    case json::kind::uint64: return std::to_string(value.get_uint64());
-    case json::kind::double_: return NumberText(value.get_double());
-    case json::kind::bool_: return value.get_bool() ? "true" : "false";
-    case json::kind::null: return std::nullopt;
-    default: Malformed("nested objects and arrays are not parameters");
+    case json::kind::string:
+      return std::string(value.get_string());
+    case json::kind::int64:
+      return std::to_string(value.get_int64());
+    case json::kind::uint64:
+      return std::to_string(value.get_uint64());
+    case json::kind::double_:
+      return NumberText(value.get_double());
+    case json::kind::bool_:
+      return value.get_bool() ? "true" : "false";
+    case json::kind::null:
+      return std::nullopt;
+    default:
+      Malformed("nested objects and arrays are not parameters");
   }
 }
 

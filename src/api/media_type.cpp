@@ -58,7 +58,8 @@ std::optional<HeaderValue> ParseHeaderValue(std::string_view text) {
       pos = text.find(';', pos);
     } else {
       const std::size_t end = text.find(';', pos);
-      value = std::string(common::TrimSpaces(text.substr(pos, end == std::string_view::npos ? end : end - pos)));
+      value = std::string(
+          common::TrimSpaces(text.substr(pos, end == std::string_view::npos ? end : end - pos)));
       pos = end;
     }
     parsed.parameters.emplace_back(std::move(name), std::move(value));

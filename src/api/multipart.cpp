@@ -64,7 +64,8 @@ void DecodeMultipart(std::string_view body, std::string_view boundary, Params& p
 
     const std::size_t headers_end = body.find("\r\n\r\n", pos);
     const bool no_headers = body.substr(pos, 2) == "\r\n";
-    if (!no_headers && headers_end == std::string_view::npos) Malformed("unterminated part headers");
+    if (!no_headers && headers_end == std::string_view::npos)
+      Malformed("unterminated part headers");
     const PartHeaders headers =
         no_headers ? PartHeaders{} : ParsePartHeaders(body.substr(pos, headers_end - pos));
     const std::size_t content_start = no_headers ? pos + 2 : headers_end + 4;

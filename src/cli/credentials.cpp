@@ -23,7 +23,9 @@ IssuedKey IssueKey(std::vector<std::string> roles, std::string description, int6
 std::string CredentialsJson(const store::Account& account, const IssuedKey& issued) {
   // Written by hand for the conventional layout of the file; every string goes through the
   // JSON serialiser so escaping is right.
-  const auto str = [](const std::string& text) { return boost::json::serialize(boost::json::string(text)); };
+  const auto str = [](const std::string& text) {
+    return boost::json::serialize(boost::json::string(text));
+  };
   return "{\n  \"account_email\": " + str(account.email) +
          ",\n  \"account_id\": " + std::to_string(account.id) +
          ",\n  \"key_id\": " + str(issued.key.key_id) +

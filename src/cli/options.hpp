@@ -22,7 +22,7 @@ struct ServeOptions {
   StorageOptions storage;
   std::string tls_cert;  // with tls_key: use these files
   std::string tls_key;
-  bool plain_http = false;  // otherwise TLS (self-signed in DATA/tls/ unless files are given)
+  bool plain_http = false;      // otherwise TLS (self-signed in DATA/tls/ unless files are given)
   std::string master_key_file;  // empty: DATA/master.key
   std::string log_level = "info";
   // How often expired key-value items are purged, and how many per write.

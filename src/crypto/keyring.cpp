@@ -29,7 +29,8 @@ std::string DataKeyBinding(int64_t application_id, std::string_view key_id) {
 std::string WrapUnder(const MasterKey& master, std::string_view payload, std::string_view binding) {
   std::string wrapped(1, kFormatVersion);
   for (std::size_t i = 0; i < kKeyIdBytes; ++i) {
-    wrapped.push_back(static_cast<char>(HexValue(master.id()[2 * i]) * 16 + HexValue(master.id()[2 * i + 1])));
+    wrapped.push_back(
+        static_cast<char>(HexValue(master.id()[2 * i]) * 16 + HexValue(master.id()[2 * i + 1])));
   }
   return wrapped + AeadSeal(master.bytes(), payload, binding);
 }
@@ -38,13 +39,18 @@ std::string WrapUnder(const MasterKey& master, std::string_view payload, std::st
 
 MasterKey::MasterKey(common::SecureString key)
     : key_(std::move(key)),
-      id_(Sha256Hex("coffer:master-key-id:" + std::string(key_.view())).substr(0, 2 * kKeyIdBytes)) {}
+      id_(Sha256Hex("coffer:master-key-id:" + std::string(key_.view()))
+              .substr(0, 2 * kKeyIdBytes)) {}
 
-MasterKey MasterKey::Generate() { return MasterKey(common::SecureString::Adopt(RandomBytes(kAeadKeyBytes))); }
+MasterKey MasterKey::Generate() {
+  return MasterKey(common::SecureString::Adopt(RandomBytes(kAeadKeyBytes)));
+}
 
 MasterKey MasterKey::FromText(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
   if (text.size() != 2 * kAeadKeyBytes) {
     throw KeyringError("a master key file holds 64 hex digits (256 bits)");
   }
@@ -66,11 +72,13 @@ common::SecureString Keyring::NewDataKey() {
   return common::SecureString::Adopt(RandomBytes(kAeadKeyBytes));
 }
 
-std::string Keyring::WrapDataKey(const common::SecureString& data_key, int64_t application_id) const {
+std::string Keyring::WrapDataKey(const common::SecureString& data_key,
+                                 int64_t application_id) const {
   return WrapUnder(master_, data_key.view(), DataKeyBinding(application_id, master_.id()));
 }
 
-common::SecureString Keyring::UnwrapDataKey(std::string_view wrapped, int64_t application_id) const {
+common::SecureString Keyring::UnwrapDataKey(std::string_view wrapped,
+                                            int64_t application_id) const {
   const std::string key_id = WrappingKeyId(wrapped);
   if (key_id.empty()) throw KeyringError("malformed wrapped data key");
   if (key_id != master_.id()) {
@@ -89,15 +97,14 @@ std::string Keyring::Seal(const common::SecureString& data_key, std::string_view
 
 common::SecureString Keyring::Open(const common::SecureString& data_key, std::string_view sealed,
                                    std::string_view binding) {
-  if (sealed.empty() || sealed.front() != kFormatVersion) throw KeyringError("unknown sealed format");
+  if (sealed.empty() || sealed.front() != kFormatVersion)
+    throw KeyringError("unknown sealed format");
   auto opened = AeadOpen(data_key.view(), sealed.substr(1), binding);
   if (!opened) throw KeyringError("sealed value does not open");
   return std::move(*opened);
 }
 
-std::string Keyring::MakeCheck() const {
-  return WrapUnder(master_, kCheckBinding, kCheckBinding);
-}
+std::string Keyring::MakeCheck() const { return WrapUnder(master_, kCheckBinding, kCheckBinding); }
 
 bool Keyring::VerifyCheck(std::string_view check) const {
   if (WrappingKeyId(check) != master_.id()) return false;

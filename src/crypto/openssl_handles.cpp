@@ -20,7 +20,8 @@ BioPtr ReadBio(std::string_view text) {
 
 void ThrowOpenSslError(const std::string& what) {
   char buf[256] = "unknown error";
-  if (const unsigned long code = ERR_get_error(); code != 0) ERR_error_string_n(code, buf, sizeof buf);
+  if (const unsigned long code = ERR_get_error(); code != 0)
+    ERR_error_string_n(code, buf, sizeof buf);
   ERR_clear_error();
   throw std::runtime_error(what + ": " + buf);
 }

@@ -1,7 +1,7 @@
 #include "crypto/rsa.hpp"
 
-#include <openssl/pem.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include "crypto/openssl_handles.hpp"
@@ -16,9 +16,9 @@ namespace {
 
 std::string WritePem(EVP_PKEY* key, bool private_part) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  const int ok = private_part
-                     ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
-                     : PEM_write_bio_PUBKEY(bio.get(), key);
+  const int ok =
+      private_part ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+                   : PEM_write_bio_PUBKEY(bio.get(), key);
   if (ok != 1) detail::ThrowOpenSslError("PEM write");
   return detail::BioToString(bio.get());
 }

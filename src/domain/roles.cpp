@@ -3,15 +3,16 @@
 #include <algorithm>
 #include <array>
 
-
 namespace coffer::domain {
 
 namespace {
 
 constexpr std::array<std::string_view, 16> kKnownRoles = {
-    "Owner",          "Admin",       "Developer",  "Support",         "Supervisor",
-    "CallList Manager", "Accountant", "Verification", "Scenarios",    "User Manager",
-    "User Read",      "User Update", "ACD Manager", "ACD Stats",      "ACD Management",
+    "Owner",        "Admin",        "Developer",
+    "Support",      "Supervisor",   "CallList Manager",
+    "Accountant",   "Verification", "Scenarios",
+    "User Manager", "User Read",    "User Update",
+    "ACD Manager",  "ACD Stats",    "ACD Management",
     "CallHistory"};
 
 constexpr std::array<std::string_view, 3> kDataManagementRoles = {"Owner", "Admin", "Developer"};

@@ -12,7 +12,8 @@ namespace coffer::http {
 // A request parser that refuses a header or trailer field too long for Beast's field storage
 // (a name or value of 64 KiB or more) with http::error::header_limit, where Beast's own parser
 // would throw std::length_error out of the I/O thread.
-class RequestParser final : public boost::beast::http::request_parser<boost::beast::http::string_body> {
+class RequestParser final
+    : public boost::beast::http::request_parser<boost::beast::http::string_body> {
  private:
   void on_field_impl(boost::beast::http::field name, boost::beast::string_view name_string,
                      boost::beast::string_view value, boost::beast::error_code& ec) override;

@@ -14,7 +14,9 @@ std::shared_ptr<ssl::context> MakeTlsContext(const std::string& certificate_file
                        ssl::context::single_dh_use);
   boost::system::error_code ec;
   context->use_certificate_chain_file(certificate_file, ec);
-  if (ec) throw std::runtime_error("cannot use TLS certificate " + certificate_file + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot use TLS certificate " + certificate_file + ": " +
+                             ec.message());
   context->use_private_key_file(private_key_file, ssl::context::pem, ec);
   if (ec) throw std::runtime_error("cannot use TLS key " + private_key_file + ": " + ec.message());
   return context;

@@ -35,7 +35,8 @@ class WriteQueue {
   template <typename F>
   auto Submit(F&& write) {
     using Result = decltype(write(std::declval<Connection&>()));
-    using Holder = std::conditional_t<std::is_void_v<Result>, std::monostate, std::optional<Result>>;
+    using Holder =
+        std::conditional_t<std::is_void_v<Result>, std::monostate, std::optional<Result>>;
     Holder result;
     Job job;
     job.run = [&](Connection& connection) {
