@@ -12,8 +12,9 @@ packages=(
   libssl-dev libsqlite3-dev libpq-dev libcli11-dev libspdlog-dev
 )
 if [ "${1:-}" = "--test" ]; then
-  # Debian's chromium for the panel's browser tests (never a downloaded browser build).
-  packages+=(libgtest-dev libgmock-dev chromium)
+  # Debian's chromium for the panel's browser tests (never a downloaded browser build), and a
+  # PostgreSQL server for the store's tests on that backend.
+  packages+=(libgtest-dev libgmock-dev chromium postgresql)
   # Node.js runs the integration and client-compatibility suites; keep a newer one if present.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     packages+=(nodejs npm)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need, builds, and runs every suite: unit tests, integration tests
-# against the real binary, and the official Node client's compatibility tests.
+# Installs what the tests need, builds, and runs every suite: unit tests (the store's on SQLite
+# and on a throwaway PostgreSQL cluster), integration tests against the real binary, and the
+# official Node client's compatibility tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -9,4 +10,14 @@ for suite in tests/compat tests/browser; do
   npm ci --prefix "$suite" --no-audit --no-fund --loglevel=error
 done
 scripts/build.sh -DCOFFER_BUILD_TESTS=ON
+# The PostgreSQL tests get a throwaway cluster of their own, removed however the run ends.
+pg_parent=$(mktemp -d)
+chmod 0755 "$pg_parent"  # the server runs as the postgres user when this script runs as root
+stop_pg() {
+  scripts/pg-test-cluster.sh stop "$pg_parent/cluster" || true
+  rm -rf "$pg_parent"
+}
+trap stop_pg EXIT
+COFFER_TEST_POSTGRES_URL=$(scripts/pg-test-cluster.sh start "$pg_parent/cluster")
+export COFFER_TEST_POSTGRES_URL
 ctest --test-dir build --no-tests=error --output-on-failure -j "$(nproc)" --timeout 600
