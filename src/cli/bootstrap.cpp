@@ -14,13 +14,18 @@ std::optional<std::string> BootstrapOwner(store::AccountStore& accounts, const c
   const std::string path = (std::filesystem::path(data_dir) / "credentials.json").string();
   std::error_code ec;
   const bool file_exists = std::filesystem::exists(path, ec);
-  if (accounts.HasAny()) {
-    return file_exists ? std::optional<std::string>(path) : std::nullopt;
-  }
+  const auto existing = file_exists ? std::optional<std::string>(path) : std::nullopt;
+  // Spares every later start an RSA key generation; CreateFirst below decides.
+  if (accounts.HasAny()) return existing;
   const int64_t now = clock.NowSeconds();
   IssuedKey issued = IssueKey({"Owner"}, "created on first start", now);
-  const auto created = accounts.Create("dev", "dev@localhost", now, issued.key);
-  if (!created.ok()) throw std::runtime_error("cannot create the first account");
+  const auto created = accounts.CreateFirst("dev", "dev@localhost", now, issued.key);
+  if (!created.ok()) {
+    // Another process or node started at the same time and created it; that one alone hands
+    // out the credentials.
+    spdlog::info("first start: the first account was created by another server");
+    return existing;
+  }
   const store::Account& account = created.value();
   issued.key.account_id = account.id;
   if (file_exists) {

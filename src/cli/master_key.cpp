@@ -31,14 +31,19 @@ crypto::MasterKey ReadKeyFile(const std::string& path) {
   }
 }
 
+// Fails unless `keyring` opens `check`, the store's master-key check.
+void RequireKeyOf(const std::string& check, const crypto::Keyring& keyring,
+                  const std::string& path) {
+  if (keyring.VerifyCheck(check)) return;
+  throw std::runtime_error("wrong master key: " + path + " has id " + keyring.master_key_id() +
+                           ", but the data is encrypted under master key " +
+                           crypto::Keyring::WrappingKeyId(check));
+}
+
 // Fails unless `keyring` opens the store's check (when the store has one).
 void VerifyAgainstStore(store::MetaStore& meta, const crypto::Keyring& keyring,
                         const std::string& path) {
-  const auto check = meta.Get(kCheckName);
-  if (!check || keyring.VerifyCheck(*check)) return;
-  throw std::runtime_error("wrong master key: " + path + " has id " + keyring.master_key_id() +
-                           ", but the data is encrypted under master key " +
-                           crypto::Keyring::WrappingKeyId(*check));
+  if (const auto check = meta.Get(kCheckName)) RequireKeyOf(*check, keyring, path);
 }
 
 }  // namespace
@@ -59,8 +64,10 @@ crypto::Keyring OpenKeyring(store::MetaStore& meta, const std::string& data_dir,
         path);
   }
   crypto::Keyring keyring(ReadKeyFile(path));
-  VerifyAgainstStore(meta, keyring, path);
-  meta.SetIfAbsent(kCheckName, keyring.MakeCheck());
+  // One store operation both claims an unclaimed store for this key and reports the key that
+  // holds it, so of servers started at once with different keys exactly one serves. A wrong
+  // key changes nothing: the check in force stays.
+  RequireKeyOf(meta.SetIfAbsent(kCheckName, keyring.MakeCheck()), keyring, path);
   return keyring;
 }
 

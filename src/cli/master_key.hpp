@@ -12,7 +12,9 @@ namespace coffer::cli {
 // The keyring `coffer serve` runs with (SPEC 14). The master key comes from `master_key_file`,
 // or else from DATA/master.key, which is generated (0600, with a warning) only while the store
 // holds no encrypted data. The key must match the check stored with the data, written on first
-// use. Throws std::runtime_error with a clear reason, changing nothing, on a wrong or missing key.
+// use in the same store operation that reads it back, so servers started at once with different
+// keys cannot both win. Throws std::runtime_error with a clear reason, changing nothing, on a
+// wrong or missing key.
 crypto::Keyring OpenKeyring(store::MetaStore& meta, const std::string& data_dir,
                             const std::string& master_key_file);
 

@@ -44,10 +44,17 @@ class AccountStore {
   // new id used. kOk with the account, or kConflict when the name or the key id is taken.
   virtual Result<Account> Create(const std::string& name, const std::string& email, int64_t created,
                                  ServiceKey first_key) = 0;
-  // Whether any account exists.
+  // First-start bootstrap: Create, but only while the store holds no account at all, decided
+  // inside the same write, so of any number of racing callers (threads, processes, nodes)
+  // exactly one gets kOk. kConflict when an account exists (or the key id is taken).
+  virtual Result<Account> CreateFirst(const std::string& name, const std::string& email,
+                                      int64_t created, ServiceKey first_key) = 0;
+  // Whether any account exists. To act on the answer, use CreateFirst, which cannot race.
   virtual bool HasAny() = 0;
 
+  // The account, or nullopt when there is none.
   virtual std::optional<Account> FindById(int64_t id) = 0;
+  // The account with this exact name, or nullopt.
   virtual std::optional<Account> FindByName(std::string_view name) = 0;
   // The account with this e-mail and the lowest id (e-mails are not unique).
   virtual std::optional<Account> FindByEmail(std::string_view email) = 0;

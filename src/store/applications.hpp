@@ -47,7 +47,9 @@ class ApplicationStore {
   virtual Result<Application> Create(int64_t account_id, const std::string& short_name,
                                      bool secure_record_storage, int64_t now,
                                      int64_t max_per_account) = 0;
+  // The account's application with this id, or nullopt.
   virtual std::optional<Application> Find(int64_t account_id, int64_t id) = 0;
+  // The account's application with this exact (lower-case) short name, or nullopt.
   virtual std::optional<Application> FindByShortName(int64_t account_id,
                                                      std::string_view short_name) = 0;
   // Every application of the account, by id ascending.

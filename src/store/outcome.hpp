@@ -23,10 +23,8 @@ enum class Outcome {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Outcome failure) : outcome_(failure) {  // NOLINT(google-explicit-constructor)
-    assert(failure != Outcome::kOk);
-  }
+  Result(T value) : value_(std::move(value)) {}
+  Result(Outcome failure) : outcome_(failure) { assert(failure != Outcome::kOk); }
 
   Outcome outcome() const { return outcome_; }
   bool ok() const { return outcome_ == Outcome::kOk; }
@@ -64,7 +62,8 @@ enum class SelectionList { kIds, kNames };
 // kApplicationGone.
 struct SelectionOutcome {
   SelectionOutcome() = default;
-  SelectionOutcome(Outcome o) : outcome(o) {}  // NOLINT(google-explicit-constructor)
+  // An outcome that names no list (kOk, kApplicationGone); implicit, like Result's.
+  SelectionOutcome(Outcome o) : outcome(o) {}
   static SelectionOutcome Missing(SelectionList list) { return {Outcome::kNotFound, list}; }
 
   friend bool operator==(const SelectionOutcome&, const SelectionOutcome&) = default;

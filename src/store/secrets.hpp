@@ -86,7 +86,7 @@ class SecretStore {
   // the record; kConflict when the name is taken in the application; kApplicationGone.
   virtual Result<SecretRecord> Add(int64_t application_id, const std::string& name, int64_t now,
                                    const SealNewSecret& seal) = 0;
-  // kOk, kNotFound or kApplicationGone.
+  // The secret with its sealed fields: kOk, kNotFound or kApplicationGone.
   virtual Result<SecretRecord> Find(int64_t application_id, const SecretLookup& which) = 0;
   // Secrets whose name contains `name_part` ignoring ASCII case (all when empty), by id,
   // paged, without sealed values; the page and its total come from one snapshot. kOk or

@@ -24,6 +24,7 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // The areas; each reference stays valid for the Store's lifetime.
   virtual AccountStore& accounts() = 0;
   virtual ApplicationStore& applications() = 0;
   virtual KeyValueStore& key_value() = 0;

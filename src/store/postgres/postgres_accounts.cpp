@@ -31,25 +31,41 @@ std::optional<Account> FirstAccount(const Rows& rows) {
   return AccountAt(rows, 0);
 }
 
+Account InsertAccount(Connection& c, const std::string& name, const std::string& email,
+                      int64_t created, ServiceKey first_key) {
+  const Rows inserted =
+      c.Exec("INSERT INTO accounts (name, email, created) VALUES ($1, $2, $3) RETURNING id",
+             {Param::Text(name), Param::Text(email), Param::Int(created)});
+  Account account{inserted.Int(0, 0), name, email, "", created};
+  first_key.account_id = account.id;
+  c.Exec(
+      "INSERT INTO service_keys (key_id, account_id, public_key_pem, roles, description, "
+      "enabled, created) VALUES ($1, $2, $3, $4::text[], $5, $6, $7)",
+      {Param::Text(first_key.key_id), Param::Int(first_key.account_id),
+       Param::Text(first_key.public_key_pem), Param::TextArray(first_key.roles),
+       Param::Text(first_key.description), Param::Bool(first_key.enabled),
+       Param::Int(first_key.created)});
+  return account;
+}
+
 }  // namespace
 
 Result<Account> PostgresAccounts::Create(const std::string& name, const std::string& email,
                                          int64_t created, ServiceKey first_key) {
   // Both rows or neither: a taken name or key id rolls the whole write back (kConflict).
   return db_.Transact([&](Connection& c) -> Result<Account> {
-    const Rows inserted =
-        c.Exec("INSERT INTO accounts (name, email, created) VALUES ($1, $2, $3) RETURNING id",
-               {Param::Text(name), Param::Text(email), Param::Int(created)});
-    Account account{inserted.Int(0, 0), name, email, "", created};
-    first_key.account_id = account.id;
-    c.Exec(
-        "INSERT INTO service_keys (key_id, account_id, public_key_pem, roles, description, "
-        "enabled, created) VALUES ($1, $2, $3, $4::text[], $5, $6, $7)",
-        {Param::Text(first_key.key_id), Param::Int(first_key.account_id),
-         Param::Text(first_key.public_key_pem), Param::TextArray(first_key.roles),
-         Param::Text(first_key.description), Param::Bool(first_key.enabled),
-         Param::Int(first_key.created)});
-    return account;
+    return InsertAccount(c, name, email, created, first_key);
+  });
+}
+
+Result<Account> PostgresAccounts::CreateFirst(const std::string& name, const std::string& email,
+                                              int64_t created, ServiceKey first_key) {
+  return db_.Transact([&](Connection& c) -> Result<Account> {
+    // The lock conflicts with itself and with every insert: racing bootstraps run one at a
+    // time, and an account another write is adding commits first and is seen below.
+    c.Script("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE");
+    if (c.Exec("SELECT EXISTS (SELECT 1 FROM accounts)").Bool(0, 0)) return Outcome::kConflict;
+    return InsertAccount(c, name, email, created, first_key);
   });
 }
 

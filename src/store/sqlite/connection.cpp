@@ -136,4 +136,23 @@ void Transaction::Commit() {
   done_ = true;
 }
 
+// Cached statements, like the write queue's: a read is often a single cheap lookup.
+ReadTransaction::ReadTransaction(Connection& connection) : connection_(connection) {
+  StatementUse(connection_, "BEGIN").Run();
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (done_ || !connection_.InTransaction()) return;
+  try {
+    connection_.Exec("ROLLBACK");
+  } catch (const StoreError&) {
+    // Nothing was written; the next BEGIN on this connection reports a broken one.
+  }
+}
+
+void ReadTransaction::Commit() {
+  StatementUse(connection_, "COMMIT").Run();
+  done_ = true;
+}
+
 }  // namespace coffer::store::sqlite

@@ -107,4 +107,19 @@ class Transaction {
   bool done_ = false;
 };
 
+// BEGIN ... COMMIT around reads: every statement in between reads the one snapshot taken by the
+// first, whatever commits meanwhile. Rolls back unless Commit() was called.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& connection);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  void Commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
 }  // namespace coffer::store::sqlite

@@ -39,11 +39,15 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs `read(Connection&)` on a reader connection.
+  // Runs `read(Connection&)` on a reader connection inside one read transaction, so all its
+  // statements see the same committed snapshot.
   template <typename F>
   auto Read(F&& read) {
     ReaderLease lease(*this);
-    return read(lease.connection());
+    ReadTransaction snapshot(lease.connection());
+    auto result = read(lease.connection());
+    snapshot.Commit();
+    return result;
   }
 
   // Runs `write(Connection&)` on the writer connection as part of the next group commit and

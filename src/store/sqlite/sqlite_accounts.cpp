@@ -54,25 +54,39 @@ std::optional<Account> FindAccountBy(Connection& c, const char* sql, const Value
   return AccountFromRow(query);
 }
 
+bool AnyAccount(Connection& c) { return StatementUse(c, "SELECT 1 FROM accounts LIMIT 1").Step(); }
+
+Account InsertAccount(Connection& c, const std::string& name, const std::string& email,
+                      int64_t created, ServiceKey first_key) {
+  StatementUse(c, "INSERT INTO accounts (name, email, created) VALUES (?, ?, ?)")
+      .Bind(1, name)
+      .Bind(2, email)
+      .Bind(3, created)
+      .Run();
+  Account account{c.LastInsertRowId(), name, email, "", created};
+  first_key.account_id = account.id;
+  InsertKey(c, first_key);
+  return account;
+}
+
 }  // namespace
 
-bool SqliteAccounts::HasAny() {
-  return db_.Read(
-      [](Connection& c) { return StatementUse(c, "SELECT 1 FROM accounts LIMIT 1").Step(); });
-}
+bool SqliteAccounts::HasAny() { return db_.Read(AnyAccount); }
 
 Result<Account> SqliteAccounts::Create(const std::string& name, const std::string& email,
                                        int64_t created, ServiceKey first_key) {
   return db_.Write([&](Connection& c) -> Result<Account> {
-    StatementUse(c, "INSERT INTO accounts (name, email, created) VALUES (?, ?, ?)")
-        .Bind(1, name)
-        .Bind(2, email)
-        .Bind(3, created)
-        .Run();
-    Account account{c.LastInsertRowId(), name, email, "", created};
-    first_key.account_id = account.id;
-    InsertKey(c, first_key);
-    return account;
+    return InsertAccount(c, name, email, created, first_key);
+  });
+}
+
+Result<Account> SqliteAccounts::CreateFirst(const std::string& name, const std::string& email,
+                                            int64_t created, ServiceKey first_key) {
+  // Decided inside the write: writes are serialized across connections and processes, so of
+  // racing callers only the first to write finds the table empty.
+  return db_.Write([&](Connection& c) -> Result<Account> {
+    if (AnyAccount(c)) return Outcome::kConflict;
+    return InsertAccount(c, name, email, created, first_key);
   });
 }
 

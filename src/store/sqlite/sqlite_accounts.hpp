@@ -12,6 +12,8 @@ class SqliteAccounts final : public AccountStore {
 
   Result<Account> Create(const std::string& name, const std::string& email, int64_t created,
                          ServiceKey first_key) override;
+  Result<Account> CreateFirst(const std::string& name, const std::string& email, int64_t created,
+                              ServiceKey first_key) override;
   bool HasAny() override;
   std::optional<Account> FindById(int64_t id) override;
   std::optional<Account> FindByName(std::string_view name) override;

@@ -1,4 +1,4 @@
-// Applications of SqliteStore.
+// ApplicationStore conformance, on every backend.
 
 #include <gtest/gtest.h>
 
@@ -7,14 +7,14 @@
 #include <thread>
 #include <vector>
 
-#include "store_fixture.hpp"
+#include "conformance.hpp"
 
-namespace coffer::store::sqlite {
+namespace coffer::store {
 namespace {
 
-class SqliteApplicationsTest : public SqliteStoreTest {
+class ApplicationsTest : public StoreConformanceTest {
  protected:
-  SqliteApplicationsTest() : dev_(MakeAccount("dev")), other_(MakeAccount("other")) {}
+  ApplicationsTest() : dev_(MakeAccount("dev")), other_(MakeAccount("other")) {}
 
   Result<Application> TryCreate(const std::string& name, int64_t account_id = 0, int64_t max = 0) {
     return applications().Create(account_id == 0 ? dev_.id : account_id, name, false, 1000, max);
@@ -40,7 +40,7 @@ class SqliteApplicationsTest : public SqliteStoreTest {
   Account other_;
 };
 
-TEST_F(SqliteApplicationsTest, CreateAndFind) {
+TEST_P(ApplicationsTest, CreateAndFind) {
   const Application app = applications().Create(dev_.id, "myapp", true, 1'715'350'955, 0).value();
   EXPECT_GE(app.id, 1);
   EXPECT_EQ(app.account_id, dev_.id);
@@ -60,7 +60,7 @@ TEST_F(SqliteApplicationsTest, CreateAndFind) {
   EXPECT_EQ(by_name->id, app.id);
 }
 
-TEST_F(SqliteApplicationsTest, AnotherAccountsApplicationIsInvisible) {
+TEST_P(ApplicationsTest, AnotherAccountsApplicationIsInvisible) {
   const Application app = Create("private");
   EXPECT_EQ(applications().Find(other_.id, app.id), std::nullopt);
   EXPECT_EQ(applications().FindByShortName(other_.id, "private"), std::nullopt);
@@ -69,7 +69,7 @@ TEST_F(SqliteApplicationsTest, AnotherAccountsApplicationIsInvisible) {
   EXPECT_EQ(applications().FindByShortName(dev_.id, "missing"), std::nullopt);
 }
 
-TEST_F(SqliteApplicationsTest, ListIsOrderedById) {
+TEST_P(ApplicationsTest, ListIsOrderedById) {
   const Application c = Create("charlie");
   const Application a = Create("alpha");
   const Application b = Create("bravo");
@@ -83,13 +83,13 @@ TEST_F(SqliteApplicationsTest, ListIsOrderedById) {
   EXPECT_LT(list[1].id, list[2].id);
 }
 
-TEST_F(SqliteApplicationsTest, DuplicateNameInAccountConflicts) {
+TEST_P(ApplicationsTest, DuplicateNameInAccountConflicts) {
   Create("myapp");
   EXPECT_EQ(TryCreate("myapp").outcome(), Outcome::kConflict);
   EXPECT_EQ(Names(dev_.id), (std::vector<std::string>{"myapp"}));
 }
 
-TEST_F(SqliteApplicationsTest, SameNameInTwoAccountsIsFine) {
+TEST_P(ApplicationsTest, SameNameInTwoAccountsIsFine) {
   const Application mine = Create("shared");
   const Application theirs = Create("shared", other_.id);
   EXPECT_NE(mine.id, theirs.id);
@@ -97,7 +97,7 @@ TEST_F(SqliteApplicationsTest, SameNameInTwoAccountsIsFine) {
   EXPECT_EQ(applications().FindByShortName(other_.id, "shared")->id, theirs.id);
 }
 
-TEST_F(SqliteApplicationsTest, MaxPerAccountIsEnforcedPerAccount) {
+TEST_P(ApplicationsTest, MaxPerAccountIsEnforcedPerAccount) {
   EXPECT_TRUE(TryCreate("one", dev_.id, 2).ok());
   EXPECT_TRUE(TryCreate("two", dev_.id, 2).ok());
   EXPECT_EQ(TryCreate("three", dev_.id, 2).outcome(), Outcome::kLimitExceeded);
@@ -107,7 +107,7 @@ TEST_F(SqliteApplicationsTest, MaxPerAccountIsEnforcedPerAccount) {
   EXPECT_TRUE(TryCreate("four", dev_.id, 4).ok());
 }
 
-TEST_F(SqliteApplicationsTest, UpdateWritesNameFlagAndModified) {
+TEST_P(ApplicationsTest, UpdateWritesNameFlagAndModified) {
   const Application app = Create("before");
   const auto updated = applications().Update(dev_.id, app.id, {"after", true, 2000});
   ASSERT_TRUE(updated.ok());
@@ -122,7 +122,7 @@ TEST_F(SqliteApplicationsTest, UpdateWritesNameFlagAndModified) {
   EXPECT_EQ(applications().FindByShortName(dev_.id, "before"), std::nullopt);
 }
 
-TEST_F(SqliteApplicationsTest, UpdateKeepsAbsentFieldsAsTheyAreInTheRow) {
+TEST_P(ApplicationsTest, UpdateKeepsAbsentFieldsAsTheyAreInTheRow) {
   const Application app = Create("name");
   ASSERT_TRUE(applications().Update(dev_.id, app.id, {std::nullopt, true, 2000}).ok());
   const auto renamed = applications().Update(dev_.id, app.id, {"renamed", std::nullopt, 3000});
@@ -132,13 +132,13 @@ TEST_F(SqliteApplicationsTest, UpdateKeepsAbsentFieldsAsTheyAreInTheRow) {
   EXPECT_EQ(renamed->modified, 3000);
 }
 
-TEST_F(SqliteApplicationsTest, UpdateToItsOwnNameIsFine) {
+TEST_P(ApplicationsTest, UpdateToItsOwnNameIsFine) {
   const Application app = Create("same");
   EXPECT_TRUE(applications().Update(dev_.id, app.id, {"same", std::nullopt, 3000}).ok());
   EXPECT_EQ(applications().Find(dev_.id, app.id)->modified, 3000);
 }
 
-TEST_F(SqliteApplicationsTest, UpdateToATakenNameConflictsAndChangesNothing) {
+TEST_P(ApplicationsTest, UpdateToATakenNameConflictsAndChangesNothing) {
   Create("taken");
   const Application app = Create("mine");
   Create("free-elsewhere", other_.id);
@@ -152,7 +152,7 @@ TEST_F(SqliteApplicationsTest, UpdateToATakenNameConflictsAndChangesNothing) {
   EXPECT_TRUE(applications().Update(dev_.id, app.id, {"free-elsewhere", std::nullopt, 6000}).ok());
 }
 
-TEST_F(SqliteApplicationsTest, UpdateOfAMissingOrForeignApplicationFindsNothing) {
+TEST_P(ApplicationsTest, UpdateOfAMissingOrForeignApplicationFindsNothing) {
   const Application theirs = Create("theirs", other_.id);
   EXPECT_EQ(applications().Update(dev_.id, theirs.id, {"hijacked", true, 2000}).outcome(),
             Outcome::kNotFound);
@@ -161,7 +161,7 @@ TEST_F(SqliteApplicationsTest, UpdateOfAMissingOrForeignApplicationFindsNothing)
             Outcome::kNotFound);
 }
 
-TEST_F(SqliteApplicationsTest, IdsAreNeverReused) {
+TEST_P(ApplicationsTest, IdsAreNeverReused) {
   const Application a = Create("a1");
   const Application b = Create("b1");
   ASSERT_EQ(Delete(dev_.id, {false, {b.id}, {}}), kDeleted);
@@ -175,7 +175,7 @@ TEST_F(SqliteApplicationsTest, IdsAreNeverReused) {
   EXPECT_GT(e.id, d.id);
 }
 
-TEST_F(SqliteApplicationsTest, DeleteIsTheUnionOfIdsAndNames) {
+TEST_P(ApplicationsTest, DeleteIsTheUnionOfIdsAndNames) {
   const Application a = Create("a1");
   const Application b = Create("b1");
   Create("c1");
@@ -184,7 +184,7 @@ TEST_F(SqliteApplicationsTest, DeleteIsTheUnionOfIdsAndNames) {
   EXPECT_TRUE(applications().Find(dev_.id, b.id));
 }
 
-TEST_F(SqliteApplicationsTest, DeleteAllIsScopedByAccount) {
+TEST_P(ApplicationsTest, DeleteAllIsScopedByAccount) {
   Create("a1");
   Create("b1");
   Create("theirs", other_.id);
@@ -193,7 +193,7 @@ TEST_F(SqliteApplicationsTest, DeleteAllIsScopedByAccount) {
   EXPECT_EQ(Names(other_.id), (std::vector<std::string>{"theirs"}));
 }
 
-TEST_F(SqliteApplicationsTest, DeleteIsAllOrNothingAndScopedByAccount) {
+TEST_P(ApplicationsTest, DeleteIsAllOrNothingAndScopedByAccount) {
   const Application mine = Create("mine");
   const Application theirs = Create("theirs", other_.id);
   EXPECT_EQ(Delete(dev_.id, {false, {mine.id, theirs.id}, {}}), kMissingId);
@@ -204,7 +204,7 @@ TEST_F(SqliteApplicationsTest, DeleteIsAllOrNothingAndScopedByAccount) {
   EXPECT_EQ(Names(other_.id), (std::vector<std::string>{"theirs"}));
 }
 
-TEST_F(SqliteApplicationsTest, ConcurrentDeletesOfOneApplicationSucceedOnce) {
+TEST_P(ApplicationsTest, ConcurrentDeletesOfOneApplicationSucceedOnce) {
   const Application app = Create("once");
   std::atomic<int> deleted = 0;
   std::vector<std::thread> threads;
@@ -217,7 +217,7 @@ TEST_F(SqliteApplicationsTest, ConcurrentDeletesOfOneApplicationSucceedOnce) {
   EXPECT_EQ(deleted.load(), 1);
 }
 
-TEST_F(SqliteApplicationsTest, CallsOnADeletedApplicationAreRefused) {
+TEST_P(ApplicationsTest, CallsOnADeletedApplicationAreRefused) {
   const Application app = Create("gone");
   EXPECT_EQ(key_value().Get(app.id, "k", 1000).outcome(), Outcome::kNotFound);
   ASSERT_EQ(Delete(dev_.id, {false, {app.id}, {}}), kDeleted);
@@ -244,5 +244,8 @@ TEST_F(SqliteApplicationsTest, CallsOnADeletedApplicationAreRefused) {
   EXPECT_EQ(secrets().List(app.id, "", 0, 10).outcome(), Outcome::kApplicationGone);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, ApplicationsTest, ::testing::ValuesIn(ConformanceBackends()),
+                         BackendName);
+
 }  // namespace
-}  // namespace coffer::store::sqlite
+}  // namespace coffer::store

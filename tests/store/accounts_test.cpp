@@ -1,19 +1,24 @@
-// Accounts and service-account keys of SqliteStore.
+// AccountStore conformance: accounts and service-account keys, on every backend.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "store_fixture.hpp"
+#include "conformance.hpp"
 
-namespace coffer::store::sqlite {
+namespace coffer::store {
 namespace {
+
+class AccountsTest : public StoreConformanceTest {};
 
 using Roles = std::vector<std::string>;
 
-TEST_F(SqliteStoreTest, CreateAccountStoresAccountAndFirstKey) {
+TEST_P(AccountsTest, CreateAccountStoresAccountAndFirstKey) {
   ServiceKey first = Key("k1", /*account_id=*/999, {"Owner"});  // account_id is ignored
   const auto created = accounts().Create("dev", "dev@localhost", 1234, first);
   ASSERT_TRUE(created.ok());
@@ -36,13 +41,13 @@ TEST_F(SqliteStoreTest, CreateAccountStoresAccountAndFirstKey) {
   EXPECT_EQ(key->account_name, "dev") << "the key is read with its account's name";
 }
 
-TEST_F(SqliteStoreTest, AccountIdsIncrease) {
+TEST_P(AccountsTest, AccountIdsIncrease) {
   const Account a = MakeAccount("alpha");
   const Account b = MakeAccount("beta");
   EXPECT_GT(b.id, a.id);
 }
 
-TEST_F(SqliteStoreTest, FindsAccountsByIdNameAndEmail) {
+TEST_P(AccountsTest, FindsAccountsByIdNameAndEmail) {
   const Account dev = MakeAccount("dev");
   const Account other = MakeAccount("other");
   EXPECT_EQ(accounts().FindById(dev.id)->name, "dev");
@@ -58,7 +63,7 @@ TEST_F(SqliteStoreTest, FindsAccountsByIdNameAndEmail) {
   EXPECT_EQ(accounts().FindByEmail("nobody@example.com"), std::nullopt);
 }
 
-TEST_F(SqliteStoreTest, DuplicateAccountNameConflictsAndLeavesNoKeyBehind) {
+TEST_P(AccountsTest, DuplicateAccountNameConflictsAndLeavesNoKeyBehind) {
   const Account dev = MakeAccount("dev");
   EXPECT_EQ(accounts().Create("dev", "second@example.com", 1, Key("second-key")).outcome(),
             Outcome::kConflict);
@@ -69,14 +74,69 @@ TEST_F(SqliteStoreTest, DuplicateAccountNameConflictsAndLeavesNoKeyBehind) {
   EXPECT_NO_THROW(MakeAccount("next"));
 }
 
-TEST_F(SqliteStoreTest, DuplicateFirstKeyIdConflictsAndLeavesNoAccountBehind) {
+TEST_P(AccountsTest, DuplicateFirstKeyIdConflictsAndLeavesNoAccountBehind) {
   MakeAccount("dev");
   EXPECT_EQ(accounts().Create("fresh", "fresh@example.com", 1, Key("dev-key")).outcome(),
             Outcome::kConflict);
   EXPECT_EQ(accounts().FindByName("fresh"), std::nullopt);
 }
 
-TEST_F(SqliteStoreTest, SetApiKeyHash) {
+TEST_P(AccountsTest, CreateFirstCreatesOnlyTheFirstAccount) {
+  const auto first = accounts().CreateFirst("dev", "dev@localhost", 1, Key("first-key"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->id, 1);
+  EXPECT_EQ(first->name, "dev");
+  EXPECT_EQ(accounts().FindKey("first-key")->account_id, 1);
+  EXPECT_EQ(accounts().CreateFirst("again", "again@localhost", 1, Key("second-key")).outcome(),
+            Outcome::kConflict);
+  EXPECT_EQ(accounts().FindByName("again"), std::nullopt);
+  EXPECT_EQ(accounts().FindKey("second-key"), std::nullopt);
+}
+
+TEST_P(AccountsTest, CreateFirstAfterAnyAccountIsAConflict) {
+  MakeAccount("ops");
+  EXPECT_EQ(accounts().CreateFirst("dev", "dev@localhost", 1, Key("late-key")).outcome(),
+            Outcome::kConflict);
+  EXPECT_EQ(accounts().FindByName("dev"), std::nullopt);
+}
+
+TEST_P(AccountsTest, OfRacingCreateFirstsOnSeveralStoresExactlyOneWins) {
+  constexpr int kRacers = 6;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kRacers; ++i) stores.push_back(OpenAnother());
+  std::atomic<int> ready = 0;
+  std::atomic<int> wins = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready < kRacers) std::this_thread::yield();
+      // Distinct names: only the store's own check can keep a second account out.
+      const std::string name = "racer-" + std::to_string(i);
+      const auto created =
+          stores[i]->accounts().CreateFirst(name, name + "@localhost", 1, Key(name + "-key"));
+      if (created.ok()) {
+        ++wins;
+      } else {
+        EXPECT_EQ(created.outcome(), Outcome::kConflict);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wins.load(), 1);
+  int accounts_found = 0;
+  for (int i = 0; i < kRacers; ++i) {
+    if (const auto account = accounts().FindByName("racer-" + std::to_string(i))) {
+      ++accounts_found;
+      EXPECT_EQ(account->id, 1);
+      EXPECT_EQ(accounts().ListKeys(1).size(), 1u);
+    }
+  }
+  EXPECT_EQ(accounts_found, 1);
+  EXPECT_EQ(accounts().FindById(2), std::nullopt);
+}
+
+TEST_P(AccountsTest, SetApiKeyHash) {
   const Account dev = MakeAccount("dev");
   EXPECT_EQ(accounts().SetApiKeyHash(dev.id, "hash-1"), Outcome::kOk);
   EXPECT_EQ(accounts().FindById(dev.id)->api_key_hash, "hash-1");
@@ -85,13 +145,13 @@ TEST_F(SqliteStoreTest, SetApiKeyHash) {
   EXPECT_EQ(accounts().SetApiKeyHash(dev.id + 1, "hash-3"), Outcome::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, AddServiceKeyToUnknownAccountIsNotFound) {
+TEST_P(AccountsTest, AddServiceKeyToUnknownAccountIsNotFound) {
   MakeAccount("dev");
   EXPECT_EQ(accounts().AddKey(Key("orphan", 4242)), Outcome::kNotFound);
   EXPECT_EQ(accounts().FindKey("orphan"), std::nullopt);
 }
 
-TEST_F(SqliteStoreTest, AddServiceKeyWithExistingIdConflicts) {
+TEST_P(AccountsTest, AddServiceKeyWithExistingIdConflicts) {
   const Account dev = MakeAccount("dev");
   const Account other = MakeAccount("other");
   EXPECT_EQ(accounts().AddKey(Key("dev-key", dev.id)), Outcome::kConflict);
@@ -101,7 +161,7 @@ TEST_F(SqliteStoreTest, AddServiceKeyWithExistingIdConflicts) {
   EXPECT_EQ(accounts().ListKeys(other.id).at(0).account_name, "other");
 }
 
-TEST_F(SqliteStoreTest, RolesRoundTrip) {
+TEST_P(AccountsTest, RolesRoundTrip) {
   const Account dev = MakeAccount("dev");
   const std::vector<Roles> cases = {
       {},
@@ -120,7 +180,7 @@ TEST_F(SqliteStoreTest, RolesRoundTrip) {
   }
 }
 
-TEST_F(SqliteStoreTest, KeyFieldsRoundTrip) {
+TEST_P(AccountsTest, KeyFieldsRoundTrip) {
   const Account dev = MakeAccount("dev");
   ServiceKey key = Key("disabled", dev.id, {"Support"});
   key.enabled = false;
@@ -135,7 +195,7 @@ TEST_F(SqliteStoreTest, KeyFieldsRoundTrip) {
   EXPECT_EQ(found->public_key_pem, key.public_key_pem);
 }
 
-TEST_F(SqliteStoreTest, KeyIdsAreExactAndCaseSensitive) {
+TEST_P(AccountsTest, KeyIdsAreExactAndCaseSensitive) {
   MakeAccount("dev");
   EXPECT_TRUE(accounts().FindKey("dev-key"));
   EXPECT_EQ(accounts().FindKey("DEV-KEY"), std::nullopt);
@@ -143,7 +203,7 @@ TEST_F(SqliteStoreTest, KeyIdsAreExactAndCaseSensitive) {
   EXPECT_EQ(accounts().FindKey(""), std::nullopt);
 }
 
-TEST_F(SqliteStoreTest, ListServiceKeysIsPerAccount) {
+TEST_P(AccountsTest, ListServiceKeysIsPerAccount) {
   const Account dev = MakeAccount("dev");
   const Account other = MakeAccount("other");
   ServiceKey later = Key("b-later", dev.id);
@@ -162,7 +222,7 @@ TEST_F(SqliteStoreTest, ListServiceKeysIsPerAccount) {
   EXPECT_TRUE(accounts().ListKeys(other.id + 10).empty());
 }
 
-TEST_F(SqliteStoreTest, DeleteServiceKey) {
+TEST_P(AccountsTest, DeleteServiceKey) {
   const Account dev = MakeAccount("dev");
   ASSERT_EQ(accounts().AddKey(Key("second", dev.id)), Outcome::kOk);
   EXPECT_EQ(accounts().DeleteKey("dev-key"), Outcome::kOk);
@@ -175,5 +235,8 @@ TEST_F(SqliteStoreTest, DeleteServiceKey) {
   EXPECT_TRUE(accounts().FindById(dev.id));
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(ConformanceBackends()),
+                         BackendName);
+
 }  // namespace
-}  // namespace coffer::store::sqlite
+}  // namespace coffer::store

@@ -1,20 +1,20 @@
-// Key-value items of SqliteStore.
+// KeyValueStore conformance, on every backend.
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "store_fixture.hpp"
+#include "conformance.hpp"
 
-namespace coffer::store::sqlite {
+namespace coffer::store {
 namespace {
 
 constexpr int64_t kNow = 1'700'000'000;
 
-class SqliteKeyValueTest : public SqliteStoreTest {
+class KeyValueTest : public StoreConformanceTest {
  protected:
-  SqliteKeyValueTest() {
+  KeyValueTest() {
     const Account dev = MakeAccount("dev");
     app_ = applications().Create(dev.id, "app", false, kNow, 0).value().id;
     other_app_ = applications().Create(dev.id, "other-app", false, kNow, 0).value().id;
@@ -48,7 +48,7 @@ class SqliteKeyValueTest : public SqliteStoreTest {
 
 using Keys_ = std::vector<std::string>;
 
-TEST_F(SqliteKeyValueTest, PutGetAndReplace) {
+TEST_P(KeyValueTest, PutGetAndReplace) {
   Put("order:1", "+15551234567", kNow + 10);
   auto item = Get(app_, "order:1", kNow);
   ASSERT_TRUE(item);
@@ -64,14 +64,14 @@ TEST_F(SqliteKeyValueTest, PutGetAndReplace) {
   EXPECT_EQ(Get(app_, "ORDER:1", kNow), std::nullopt);  // case-sensitive
 }
 
-TEST_F(SqliteKeyValueTest, EmptyValueAndUnicodeRoundTrip) {
+TEST_P(KeyValueTest, EmptyValueAndUnicodeRoundTrip) {
   Put("empty", "");
   Put("\xD0\xBA\xD0\xBB\xD1\x8E\xD1\x87", "\xF0\x9F\x98\x80 value");
   EXPECT_EQ(Get(app_, "empty", kNow)->value, "");
   EXPECT_EQ(Get(app_, "\xD0\xBA\xD0\xBB\xD1\x8E\xD1\x87", kNow)->value, "\xF0\x9F\x98\x80 value");
 }
 
-TEST_F(SqliteKeyValueTest, ItemsAreInvisibleFromTheirExpirySecond) {
+TEST_P(KeyValueTest, ItemsAreInvisibleFromTheirExpirySecond) {
   Put("k", "v", kNow + 5);
   EXPECT_TRUE(Get(app_, "k", kNow + 4));
   EXPECT_EQ(Get(app_, "k", kNow + 5), std::nullopt);
@@ -81,7 +81,7 @@ TEST_F(SqliteKeyValueTest, ItemsAreInvisibleFromTheirExpirySecond) {
   EXPECT_EQ(Get(app_, "k", kNow + 5)->value, "again");
 }
 
-TEST_F(SqliteKeyValueTest, ItemsBelongToOneApplication) {
+TEST_P(KeyValueTest, ItemsBelongToOneApplication) {
   Put("shared", "mine");
   Put("shared", "theirs", kNow + 100, other_app_);
   EXPECT_EQ(Get(app_, "shared", kNow)->value, "mine");
@@ -90,7 +90,7 @@ TEST_F(SqliteKeyValueTest, ItemsBelongToOneApplication) {
   EXPECT_EQ(Get(other_app_, "shared", kNow)->value, "theirs");
 }
 
-TEST_F(SqliteKeyValueTest, DeleteReportsOnlyLiveItems) {
+TEST_P(KeyValueTest, DeleteReportsOnlyLiveItems) {
   Put("live", "v", kNow + 10);
   Put("dead", "v", kNow - 1);
   EXPECT_EQ(key_value().Delete(app_, "live", kNow), Outcome::kOk);
@@ -101,7 +101,7 @@ TEST_F(SqliteKeyValueTest, DeleteReportsOnlyLiveItems) {
   EXPECT_EQ(key_value().Delete(app_, "never", kNow), Outcome::kNotFound);
 }
 
-TEST_F(SqliteKeyValueTest, ListMatchesAPrefixInByteOrder) {
+TEST_P(KeyValueTest, ListMatchesAPrefixInByteOrder) {
   for (const char* key : {"testing", "test:1", "test", "tesu", "tes", "other", "test:0", "Test"}) {
     Put(key, std::string("v-") + key);
   }
@@ -115,7 +115,7 @@ TEST_F(SqliteKeyValueTest, ListMatchesAPrefixInByteOrder) {
   EXPECT_EQ(Keys("test", 4, 10), Keys_{});
 }
 
-TEST_F(SqliteKeyValueTest, ListValuesOnlyWhenAsked) {
+TEST_P(KeyValueTest, ListValuesOnlyWhenAsked) {
   Put("a", "value-a", kNow + 7);
   const auto with = key_value().List(app_, "a", kNow, 0, 10, true).value();
   ASSERT_EQ(with.size(), 1u);
@@ -127,7 +127,7 @@ TEST_F(SqliteKeyValueTest, ListValuesOnlyWhenAsked) {
   EXPECT_EQ(without[0].expires_at, kNow + 7);
 }
 
-TEST_F(SqliteKeyValueTest, ListSkipsExpiredItemsBeforePaging) {
+TEST_P(KeyValueTest, ListSkipsExpiredItemsBeforePaging) {
   Put("k1", "v", kNow + 100);
   Put("k2", "v", kNow - 1);
   Put("k3", "v", kNow + 100);
@@ -137,7 +137,7 @@ TEST_F(SqliteKeyValueTest, ListSkipsExpiredItemsBeforePaging) {
   EXPECT_EQ(Keys("k", 1, 1), Keys_{"k3"});
 }
 
-TEST_F(SqliteKeyValueTest, PrefixCharactersAreLiteral) {
+TEST_P(KeyValueTest, PrefixCharactersAreLiteral) {
   for (const char* key : {"a_b", "axb", "a%b", "a.b", "a+b", "a#b", "a;b"}) Put(key, "v");
   EXPECT_EQ(Keys("a_"), Keys_{"a_b"});
   EXPECT_EQ(Keys("a%"), Keys_{"a%b"});
@@ -145,7 +145,7 @@ TEST_F(SqliteKeyValueTest, PrefixCharactersAreLiteral) {
   EXPECT_EQ(Keys("a+"), Keys_{"a+b"});
 }
 
-TEST_F(SqliteKeyValueTest, CyrillicPrefixesAndOrder) {
+TEST_P(KeyValueTest, CyrillicPrefixesAndOrder) {
   // я (D1 8F) sorts after а (D0 B0) by bytes; ё (D1 91) after я.
   for (const char* key : {"\xD1\x91", "\xD1\x8F\xD0\xB1", "\xD0\xB0", "\xD1\x8F", "z"})
     Put(key, "v");
@@ -153,7 +153,7 @@ TEST_F(SqliteKeyValueTest, CyrillicPrefixesAndOrder) {
   EXPECT_EQ(Keys("\xD1\x8F"), (Keys_{"\xD1\x8F", "\xD1\x8F\xD0\xB1"}));
 }
 
-TEST_F(SqliteKeyValueTest, SweepDeletesExpiredItemsInBatches) {
+TEST_P(KeyValueTest, SweepDeletesExpiredItemsInBatches) {
   for (int i = 0; i < 7; ++i) Put("dead" + std::to_string(i), "v", kNow - i);
   Put("dead-elsewhere", "v", kNow - 1, other_app_);
   Put("live", "v", kNow + 1);
@@ -165,7 +165,7 @@ TEST_F(SqliteKeyValueTest, SweepDeletesExpiredItemsInBatches) {
   EXPECT_TRUE(Get(app_, "live", kNow));
 }
 
-TEST_F(SqliteKeyValueTest, DeletingTheApplicationDeletesItsItems) {
+TEST_P(KeyValueTest, DeletingTheApplicationDeletesItsItems) {
   Put("k", "v");
   Put("k", "v", kNow + 100, other_app_);
   const int64_t account = accounts().FindByName("dev")->id;
@@ -176,5 +176,8 @@ TEST_F(SqliteKeyValueTest, DeletingTheApplicationDeletesItsItems) {
   EXPECT_EQ(key_value().DeleteExpired(kNow + 1000, 100), 1);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, KeyValueTest, ::testing::ValuesIn(ConformanceBackends()),
+                         BackendName);
+
 }  // namespace
-}  // namespace coffer::store::sqlite
+}  // namespace coffer::store

@@ -1,5 +1,5 @@
-// Secrets, data keys and metadata of SqliteStore. Sealed fields are opaque bytes here; the
-// encryption itself is tested in crypto/ and service/.
+// SecretStore conformance: secrets and data keys, on every backend. Sealed fields are opaque
+// bytes here; the encryption itself is tested in crypto/ and service/.
 
 #include <gtest/gtest.h>
 
@@ -8,14 +8,14 @@
 #include <thread>
 #include <vector>
 
-#include "store_fixture.hpp"
+#include "conformance.hpp"
 
-namespace coffer::store::sqlite {
+namespace coffer::store {
 namespace {
 
-class SqliteSecretsTest : public SqliteStoreTest {
+class SecretsTest : public StoreConformanceTest {
  protected:
-  SqliteSecretsTest()
+  SecretsTest()
       : account_(MakeAccount("dev")),
         app_(applications().Create(account_.id, "app", false, 1000, 0).value().id),
         other_app_(applications().Create(account_.id, "other", false, 1000, 0).value().id) {}
@@ -56,7 +56,7 @@ class SqliteSecretsTest : public SqliteStoreTest {
   int64_t other_app_;
 };
 
-TEST_F(SqliteSecretsTest, AddSealsWithTheNewId) {
+TEST_P(SecretsTest, AddSealsWithTheNewId) {
   const int64_t id = Add("a");
   const auto stored = Find(app_, {id, ""});
   ASSERT_TRUE(stored);
@@ -66,14 +66,14 @@ TEST_F(SqliteSecretsTest, AddSealsWithTheNewId) {
   EXPECT_EQ(Find(app_, {std::nullopt, "A"}), std::nullopt) << "names are case-sensitive";
 }
 
-TEST_F(SqliteSecretsTest, TakenNameIsAConflictAndAddsNothing) {
+TEST_P(SecretsTest, TakenNameIsAConflictAndAddsNothing) {
   Add("a");
   EXPECT_EQ(TryAdd("a").outcome(), Outcome::kConflict);
   EXPECT_EQ(Names(), std::vector<std::string>{"a"});
   EXPECT_TRUE(TryAdd("a", other_app_).ok()) << "names are unique per application";
 }
 
-TEST_F(SqliteSecretsTest, ListFiltersByLiteralCaseInsensitiveSubstring) {
+TEST_P(SecretsTest, ListFiltersByLiteralCaseInsensitiveSubstring) {
   for (const char* name : {"db_pass", "dbXpass", "API%key", "other"}) Add(name);
   const auto names_matching = [&](std::string_view part) {
     std::vector<std::string> names;
@@ -90,7 +90,7 @@ TEST_F(SqliteSecretsTest, ListFiltersByLiteralCaseInsensitiveSubstring) {
   EXPECT_TRUE(page.items[0].sealed_value.empty()) << "listings carry no sealed values";
 }
 
-TEST_F(SqliteSecretsTest, ReviseWritesWhatTheCallbackReturns) {
+TEST_P(SecretsTest, ReviseWritesWhatTheCallbackReturns) {
   const int64_t id = Add("a");
   const Outcome revised = secrets().Revise(app_, {id, ""}, [](SecretRecord record) {
     record.name = "b";
@@ -106,7 +106,7 @@ TEST_F(SqliteSecretsTest, ReviseWritesWhatTheCallbackReturns) {
   EXPECT_EQ(stored.modified, 2000);
 }
 
-TEST_F(SqliteSecretsTest, ReviseByNameAndUnchanged) {
+TEST_P(SecretsTest, ReviseByNameAndUnchanged) {
   const int64_t id = Add("a");
   int calls = 0;
   EXPECT_EQ(secrets().Revise(app_, {std::nullopt, "a"},
@@ -120,7 +120,7 @@ TEST_F(SqliteSecretsTest, ReviseByNameAndUnchanged) {
   EXPECT_EQ(Find(app_, {id, ""})->modified, 1000);
 }
 
-TEST_F(SqliteSecretsTest, ReviseOfMissingOrForeignSecretFindsNothing) {
+TEST_P(SecretsTest, ReviseOfMissingOrForeignSecretFindsNothing) {
   const int64_t foreign = Add("x", other_app_);
   const auto never = [](const SecretRecord&) -> std::optional<SecretRecord> {
     ADD_FAILURE() << "revise called for a secret that is not there";
@@ -131,7 +131,7 @@ TEST_F(SqliteSecretsTest, ReviseOfMissingOrForeignSecretFindsNothing) {
   EXPECT_EQ(secrets().Revise(app_, {foreign + 100, ""}, never), Outcome::kNotFound);
 }
 
-TEST_F(SqliteSecretsTest, ReviseToATakenNameIsAConflictAndChangesNothing) {
+TEST_P(SecretsTest, ReviseToATakenNameIsAConflictAndChangesNothing) {
   Add("a");
   const int64_t b = Add("b");
   EXPECT_EQ(secrets().Revise(app_, {b, ""},
@@ -146,7 +146,7 @@ TEST_F(SqliteSecretsTest, ReviseToATakenNameIsAConflictAndChangesNothing) {
   EXPECT_EQ(stored.sealed_value, "sealed-" + std::to_string(b));
 }
 
-TEST_F(SqliteSecretsTest, ConcurrentRevisionsOfOneSecretAllTakeEffect) {
+TEST_P(SecretsTest, ConcurrentRevisionsOfOneSecretAllTakeEffect) {
   const int64_t id = Add("counter");
   ASSERT_EQ(secrets().Revise(app_, {id, ""},
                              [](SecretRecord record) {
@@ -171,7 +171,7 @@ TEST_F(SqliteSecretsTest, ConcurrentRevisionsOfOneSecretAllTakeEffect) {
   EXPECT_EQ(Find(app_, {id, ""})->sealed_value, std::to_string(kThreads * kIncrements));
 }
 
-TEST_F(SqliteSecretsTest, DeleteIsTheUnionOfIdsAndNames) {
+TEST_P(SecretsTest, DeleteIsTheUnionOfIdsAndNames) {
   const int64_t a = Add("a");
   Add("b");
   Add("c");
@@ -181,7 +181,7 @@ TEST_F(SqliteSecretsTest, DeleteIsTheUnionOfIdsAndNames) {
   EXPECT_TRUE(Find(other_app_, {foreign, ""})) << "same name, other application";
 }
 
-TEST_F(SqliteSecretsTest, DeleteIsAllOrNothing) {
+TEST_P(SecretsTest, DeleteIsAllOrNothing) {
   const int64_t a = Add("a");
   const int64_t foreign = Add("f", other_app_);
   EXPECT_EQ(secrets().Delete(app_, {false, {a, foreign}, {}}), kMissingId);
@@ -192,7 +192,7 @@ TEST_F(SqliteSecretsTest, DeleteIsAllOrNothing) {
   EXPECT_EQ(Names(other_app_), std::vector<std::string>{"f"});
 }
 
-TEST_F(SqliteSecretsTest, DeleteAllLeavesOtherApplications) {
+TEST_P(SecretsTest, DeleteAllLeavesOtherApplications) {
   Add("a");
   Add("b");
   Add("c", other_app_);
@@ -201,7 +201,7 @@ TEST_F(SqliteSecretsTest, DeleteAllLeavesOtherApplications) {
   EXPECT_EQ(Names(other_app_), std::vector<std::string>{"c"});
 }
 
-TEST_F(SqliteSecretsTest, ConcurrentDeletesOfOneSecretSucceedOnce) {
+TEST_P(SecretsTest, ConcurrentDeletesOfOneSecretSucceedOnce) {
   const int64_t id = Add("once");
   std::atomic<int> deleted = 0;
   std::vector<std::thread> threads;
@@ -214,7 +214,24 @@ TEST_F(SqliteSecretsTest, ConcurrentDeletesOfOneSecretSucceedOnce) {
   EXPECT_EQ(deleted.load(), 1);
 }
 
-TEST_F(SqliteSecretsTest, DataKeysAndMeta) {
+TEST_P(SecretsTest, ListPageAndTotalAgreeUnderConcurrentAdds) {
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int i = 0; i < 200; ++i) Add("s" + std::to_string(i));
+    done = true;
+  });
+  int lists = 0;
+  while (!done || lists == 0) {
+    const SecretPage page = List(app_, "", 0, 1000);
+    ASSERT_EQ(static_cast<int64_t>(page.items.size()), page.total_count)
+        << "a secret added between counting and paging";
+    ++lists;
+  }
+  writer.join();
+  EXPECT_EQ(List(app_, "", 0, 1000).total_count, 200);
+}
+
+TEST_P(SecretsTest, DataKeysAndMeta) {
   EXPECT_EQ(secrets().GetDataKey(app_).outcome(), Outcome::kNotFound);
   EXPECT_EQ(secrets().EnsureDataKey(app_, "k1").value(), "k1");
   EXPECT_EQ(secrets().EnsureDataKey(app_, "k2").value(), "k1")
@@ -228,7 +245,7 @@ TEST_F(SqliteSecretsTest, DataKeysAndMeta) {
   EXPECT_EQ(secrets().GetDataKey(app_).value(), "k1-rewrapped");
 }
 
-TEST_F(SqliteSecretsTest, ListDataKeysNamesEachApplication) {
+TEST_P(SecretsTest, ListDataKeysNamesEachApplication) {
   secrets().EnsureDataKey(other_app_, "k-other");
   secrets().EnsureDataKey(app_, "k-app");
   const auto keys = secrets().ListDataKeys();
@@ -239,7 +256,7 @@ TEST_F(SqliteSecretsTest, ListDataKeysNamesEachApplication) {
   EXPECT_EQ(keys[1].wrapped, "k-other");
 }
 
-TEST_F(SqliteSecretsTest, DeletingTheApplicationDeletesItsSecretsAndDataKey) {
+TEST_P(SecretsTest, DeletingTheApplicationDeletesItsSecretsAndDataKey) {
   const int64_t id = Add("a");
   secrets().EnsureDataKey(app_, "k1");
   ASSERT_EQ(applications().Delete(account_.id, {false, {app_}, {}}), kDeleted);
@@ -248,5 +265,8 @@ TEST_F(SqliteSecretsTest, DeletingTheApplicationDeletesItsSecretsAndDataKey) {
   EXPECT_TRUE(secrets().ListDataKeys().empty());
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, SecretsTest, ::testing::ValuesIn(ConformanceBackends()),
+                         BackendName);
+
 }  // namespace
-}  // namespace coffer::store::sqlite
+}  // namespace coffer::store
