@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -185,6 +186,29 @@ TEST_F(PostgresNodesTest, SweepsOnTwoNodesDeleteEachExpiredItemOnce) {
   EXPECT_EQ(swept, kExpired);
   EXPECT_EQ(Session()->Exec("SELECT count(*) FROM kv_items").Int(0, 0), 1);
   EXPECT_TRUE(b_->key_value().Get(app_, "live", kNow).ok());
+}
+
+TEST_F(PostgresTest, BootstrapRacingAnAccountCreatedOnAnotherNodeComesFirstOrNotAtAll) {
+  for (int round = 0; round < 4; ++round) {
+    testing_support::PostgresDatabase database;
+    const PostgresOptions options{.url = database.url(), .pool_size = 2};
+    PostgresStore bootstrapping(options);
+    PostgresStore creating(options);
+    std::optional<Result<Account>> first;
+    std::optional<Result<Account>> other;
+    OnThreads(2, [&](int i) {
+      if (i == 0) first = bootstrapping.accounts().CreateFirst("dev", "d@x", kNow, Key("k1"));
+      if (i == 1) other = creating.accounts().Create("ops", "o@x", kNow, Key("k2"));
+    });
+    ASSERT_TRUE(other->ok());
+    // The bootstrap either ran before the other account existed, or found it and did nothing.
+    if (first->ok()) {
+      EXPECT_LT(first->value().id, other->value().id) << round;
+    } else {
+      EXPECT_EQ(first->outcome(), Outcome::kConflict) << round;
+      EXPECT_EQ(bootstrapping.accounts().FindByName("dev"), std::nullopt) << round;
+    }
+  }
 }
 
 }  // namespace
