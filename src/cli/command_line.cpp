@@ -15,6 +15,12 @@ namespace {
 void AddStorage(CLI::App& command, StorageOptions& storage) {
   command.add_option("--data", storage.data_dir, "data directory (created 0700 if missing)")
       ->capture_default_str();
+  command.add_option("--postgres", storage.postgres_url,
+                     "PostgreSQL connection URI or key=value string (PG* variables apply); "
+                     "the data directory then keeps local files only");
+  command.add_option("--db-pool", storage.db_pool, "most PostgreSQL connections")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
 }
 
 // "HOST:PORT", "[IPv6]:PORT".
@@ -24,7 +30,8 @@ void ParseListen(const std::string& text, http::ServerOptions& server) {
     throw UsageError("--listen must be HOST:PORT, got '" + text + "'");
   }
   std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const auto port = common::ParseStrictInt64(text.substr(colon + 1));
   if (!port || *port < 0 || *port > 65535) {
     throw UsageError("--listen port must be 0..65535, got '" + text.substr(colon + 1) + "'");
@@ -60,31 +67,40 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
       ->capture_default_str();
   auto* cert = serve->add_option("--tls-cert", o.tls_cert, "TLS certificate chain (PEM)")
                    ->check(CLI::ExistingFile);
-  auto* key = serve->add_option("--tls-key", o.tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
+  auto* key =
+      serve->add_option("--tls-key", o.tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
   cert->needs(key);
   key->needs(cert);
   auto* self_signed = serve->add_flag("--tls-self-signed", f.self_signed,
                                       "use a self-signed certificate kept in DATA/tls (default)");
-  serve->add_option("--master-key-file", o.master_key_file,
-                    "256-bit master key (64 hex digits); default DATA/master.key, generated once")
+  serve
+      ->add_option("--master-key-file", o.master_key_file,
+                   "256-bit master key (64 hex digits); default DATA/master.key, generated once")
       ->check(CLI::ExistingFile);
   auto* plain = serve->add_flag("--plain-http", o.plain_http, "serve plain HTTP instead of HTTPS");
   plain->excludes(cert)->excludes(key)->excludes(self_signed);
   self_signed->excludes(cert)->excludes(key);
   serve->add_option("--threads", o.server.io_threads, "network I/O threads")
-      ->check(CLI::Range(1, 256))->capture_default_str();
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   serve->add_option("--workers", o.server.worker_threads, "request handler threads")
-      ->check(CLI::Range(1, 1024))->capture_default_str();
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   serve->add_option("--max-header-bytes", o.server.max_header_bytes, "request line + headers limit")
-      ->check(CLI::Range(1024, 64 << 20))->capture_default_str();
+      ->check(CLI::Range(1024, 64 << 20))
+      ->capture_default_str();
   serve->add_option("--max-target-bytes", o.server.max_target_bytes, "request target limit")
-      ->check(CLI::Range(256, 64 << 20))->capture_default_str();
+      ->check(CLI::Range(256, 64 << 20))
+      ->capture_default_str();
   serve->add_option("--max-body-bytes", o.server.max_body_bytes, "request body limit")
-      ->check(CLI::Range(1024, 1 << 30))->capture_default_str();
+      ->check(CLI::Range(1024, 1 << 30))
+      ->capture_default_str();
   serve->add_option("--max-params", o.router.max_params, "parameters per request")
-      ->check(CLI::Range(16, 100000))->capture_default_str();
+      ->check(CLI::Range(16, 100000))
+      ->capture_default_str();
   serve->add_option("--max-connections", o.server.max_connections, "open connections limit")
-      ->check(CLI::Range(1, 1000000))->capture_default_str();
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   serve->add_option("--read-timeout", f.read_timeout, "seconds for a whole request to arrive")
       ->capture_default_str();
   serve->add_option("--idle-timeout", f.idle_timeout, "seconds a kept-alive connection may idle")
@@ -94,14 +110,17 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
   serve->add_option("--sweep-interval", f.sweep_interval, "seconds between purges of expired items")
       ->capture_default_str();
   serve->add_option("--sweep-batch", o.sweep_batch, "expired items deleted per write")
-      ->check(CLI::Range(1, 1000000))->capture_default_str();
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   serve->add_option("--token-cache-size", o.auth.token_cache_capacity, "verified tokens remembered")
       ->capture_default_str();
   serve->add_option("--domain", o.applications.domain, "last labels of full application names")
       ->capture_default_str();
-  serve->add_option("--max-applications", o.applications.max_per_account,
-                    "applications per account (0 = unlimited)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  serve
+      ->add_option("--max-applications", o.applications.max_per_account,
+                   "applications per account (0 = unlimited)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   serve->add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
@@ -172,9 +191,10 @@ std::vector<std::string> WithConfigFile(std::vector<std::string> args) {
 }  // namespace
 
 Command ParseCommandLine(int argc, const char* const* argv) {
-  CLI::App app("Coffer: per-application secrets and key-value storage, speaking the Voximplant "
-               "Management API",
-               "coffer");
+  CLI::App app(
+      "Coffer: per-application secrets and key-value storage, speaking the Voximplant "
+      "Management API",
+      "coffer");
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", "coffer 0.1.0");
 
@@ -184,11 +204,13 @@ Command ParseCommandLine(int argc, const char* const* argv) {
 
   auto* account = app.add_subcommand("account", "manage accounts")->require_subcommand(1, 1);
   AccountCreateOptions account_create;
-  auto* account_create_cmd = account->add_subcommand("create", "create an account with an Owner key");
+  auto* account_create_cmd =
+      account->add_subcommand("create", "create an account with an Owner key");
   AddStorage(*account_create_cmd, account_create.storage);
   account_create_cmd->add_option("--name", account_create.name, "account name")->required();
   account_create_cmd->add_option("--email", account_create.email, "account e-mail")->required();
-  account_create_cmd->add_option("--out", account_create.out, "write the credentials file here (0600)");
+  account_create_cmd->add_option("--out", account_create.out,
+                                 "write the credentials file here (0600)");
   AccountApiKeyOptions api_key;
   auto* api_key_cmd = account->add_subcommand("api-key", "create or replace the legacy api_key");
   AddStorage(*api_key_cmd, api_key.storage);
@@ -220,7 +242,8 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   app_create_cmd->add_option("--domain", app_create.domain, "last labels of full names")
       ->capture_default_str();
 
-  auto* master_key = app.add_subcommand("master-key", "manage the master key")->require_subcommand(1, 1);
+  auto* master_key =
+      app.add_subcommand("master-key", "manage the master key")->require_subcommand(1, 1);
   MasterKeyGenerateOptions key_generate;
   auto* key_generate_cmd = master_key->add_subcommand("generate", "write a new master key file");
   key_generate_cmd->add_option("--out", key_generate.out, "the new file (0600)")->required();
@@ -228,11 +251,13 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   auto* rotate_cmd = master_key->add_subcommand(
       "rotate", "re-wrap every data key under a new master key (server stopped)");
   AddStorage(*rotate_cmd, rotate.storage);
-  rotate_cmd->add_option("--master-key-file", rotate.master_key_file,
-                         "the current master key (default DATA/master.key)")
+  rotate_cmd
+      ->add_option("--master-key-file", rotate.master_key_file,
+                   "the current master key (default DATA/master.key)")
       ->check(CLI::ExistingFile);
   rotate_cmd->add_option("--new-key-file", rotate.new_key_file, "the new master key")
-      ->required()->check(CLI::ExistingFile);
+      ->required()
+      ->check(CLI::ExistingFile);
 
   std::vector<std::string> args = WithConfigFile(std::vector<std::string>(argv, argv + argc));
   // CLI11 parses a reversed vector (it pops from the back) without the program name.

@@ -18,7 +18,7 @@ std::string OneLine(const char* message) {
   std::string line = message != nullptr ? message : "";
   while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
   for (char& c : line) {
-    if (c == '\n') c = ' ';
+    if (c == '\n' || c == '\t') c = ' ';
   }
   return line.empty() ? "unknown error" : line;
 }
