@@ -169,15 +169,14 @@ std::vector<std::string> Rows::TextArray(int row, int column) const {
 
 Connection::Connection(const ConnectionOptions& options) {
   // Defaults first: anything `url` names overrides them (libpq processes these in order).
+  // Keepalives notice a server gone while a session idles, the user timeout one gone while a
+  // statement is in flight, so that a call fails instead of waiting for ever.
   const std::string timeout = std::to_string(options.connect_timeout_s);
-  const char* keywords[] = {"connect_timeout",
-                            "application_name",
-                            "keepalives_idle",
-                            "keepalives_interval",
-                            "keepalives_count",
-                            "dbname",
-                            nullptr};
-  const char* values[] = {timeout.c_str(), "coffer", "10", "3", "3", options.url.c_str(), nullptr};
+  const char* keywords[] = {
+      "connect_timeout",  "application_name", "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {timeout.c_str(),     "coffer", "10", "3", "3", "9000",
+                          options.url.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) throw StoreError("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
@@ -185,7 +184,7 @@ Connection::Connection(const ConnectionOptions& options) {
     PQfinish(conn_);
     throw StoreError("cannot connect to PostgreSQL: " + message);
   }
-  // Notices (e.g. "already exists, skipping") are for people at a console, not a server log.
+  // Notices are for people at a console, not for a server's log.
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
   try {

@@ -83,9 +83,12 @@ int KnownSchemaVersion() { return kSchemaVersion; }
 void Migrate(Connection& connection) {
   Transaction transaction(connection);
   connection.Exec("SELECT pg_advisory_xact_lock($1)", {Param::Int(kMigrationLock)});
-  connection.Script(
-      "CREATE TABLE IF NOT EXISTS schema_version ("
-      "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+  // Created only when missing, so a role that may not create tables can open a current schema.
+  if (connection.Exec("SELECT to_regclass('schema_version') IS NULL").Bool(0, 0)) {
+    connection.Script(
+        "CREATE TABLE schema_version ("
+        "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+  }
   const int version = static_cast<int>(
       connection.Exec("SELECT coalesce(max(version), 0) FROM schema_version").Int(0, 0));
   if (version > kSchemaVersion) {
