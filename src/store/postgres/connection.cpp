@@ -13,13 +13,19 @@ namespace coffer::store::postgres {
 
 namespace {
 
-// libpq's messages end with a newline; ours are one line.
+// libpq's messages span lines (a hint on an indented second line); ours are one line, with
+// each run of white space made one space.
 std::string OneLine(const char* message) {
-  std::string line = message != nullptr ? message : "";
-  while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
-  for (char& c : line) {
-    if (c == '\n' || c == '\t') c = ' ';
+  std::string line;
+  for (const char* c = message != nullptr ? message : ""; *c != '\0'; ++c) {
+    const bool space = *c == '\n' || *c == '\t' || *c == ' ';
+    if (!space) {
+      line += *c;
+    } else if (!line.empty() && line.back() != ' ') {
+      line += ' ';
+    }
   }
+  if (!line.empty() && line.back() == ' ') line.pop_back();
   return line.empty() ? "unknown error" : line;
 }
 

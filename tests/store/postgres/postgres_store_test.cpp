@@ -73,6 +73,9 @@ TEST(PostgresOpenTest, AnUnreachableServerIsAStoreErrorWithoutThePassword) {
   } catch (const StoreError& e) {
     EXPECT_EQ(std::string(e.what()).find("hunter2-secret"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("cannot connect"), std::string::npos) << e.what();
+    // One line for one log line, however libpq laid its message out.
+    EXPECT_EQ(std::string(e.what()).find_first_of("\n\t"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("  "), std::string::npos) << e.what();
   }
 }
 
