@@ -56,8 +56,8 @@ bool Succeeded(const T&) {
 }
 
 // The connections of one PostgreSQL store, shared by its areas. Writes are READ COMMITTED
-// transactions made serializable by explicit row locks (docs/architecture.md, "PostgreSQL
-// concurrency"); a statement on its own is its own transaction and sees one snapshot. A commit
+// transactions made serializable by explicit row locks (docs/architecture.md, "Storage on
+// PostgreSQL"); a statement on its own is its own transaction and sees one snapshot. A commit
 // returns once it is durable (synchronous_commit on). Thread-safe.
 class Database {
  public:
