@@ -58,8 +58,9 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   # Debian's chromium for the panel's browser tests (never a downloaded browser build); the
-  # openssl command forges certificates in the TLS tests.
-  packages+=(libgtest-dev libgmock-dev chromium openssl clang-format)
+  # openssl command forges certificates in the TLS tests; a PostgreSQL server for the tests on
+  # that backend.
+  packages+=(libgtest-dev libgmock-dev chromium openssl clang-format postgresql)
 fi
 
 mapfile -t missing < <(missing_packages "${packages[@]}")

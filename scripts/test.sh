@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds with warnings as errors, and runs every suite: unit
-# tests, integration tests against the real binary, the official Node client's compatibility
-# tests and the panel's browser tests. Extra arguments go to ctest (e.g. -L unit, -R kv_).
+# tests (the store's on SQLite and on a throwaway PostgreSQL cluster), integration tests against
+# the real binary on both backends, the official Node client's compatibility tests and the panel's
+# browser tests. Extra arguments go to ctest (e.g. -L unit, -R kv_).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -15,4 +16,14 @@ echo "node $(node --version), npm $(npm --version), $(chromium --version 2>/dev/
 # Layout is the tool's, not the reviewer's: src/ must be as clang-format leaves it.
 git ls-files 'src/*.cpp' 'src/*.hpp' | xargs clang-format --dry-run --Werror
 scripts/build.sh -DCOFFER_BUILD_TESTS=ON -DCOFFER_WERROR=ON
+# The PostgreSQL tests get a throwaway cluster of their own, removed however the run ends.
+pg_parent=$(mktemp -d)
+chmod 0755 "$pg_parent"  # the server runs as the postgres user when this script runs as root
+stop_pg() {
+  scripts/pg-test-cluster.sh stop "$pg_parent/cluster" || true
+  rm -rf "$pg_parent"
+}
+trap stop_pg EXIT
+COFFER_TEST_POSTGRES_URL=$(scripts/pg-test-cluster.sh start "$pg_parent/cluster")
+export COFFER_TEST_POSTGRES_URL
 ctest --test-dir build --no-tests=error --output-on-failure -j "$(nproc)" --timeout 600 "$@"

@@ -18,7 +18,7 @@ using namespace coffer;
 // Operator commands share the server's storage.
 std::unique_ptr<store::Store> OpenStore(const cli::StorageOptions& storage) {
   cli::PrepareDataDir(storage.data_dir);
-  return store::Open(cli::StorageIn(storage.data_dir));
+  return store::Open(cli::StorageFor(storage.data_dir, storage.postgres_url, storage.db_pool));
 }
 
 int RunOperatorCommand(const cli::Command& command) {

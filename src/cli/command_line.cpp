@@ -15,6 +15,12 @@ namespace {
 void AddStorage(CLI::App& command, StorageOptions& storage) {
   command.add_option("--data", storage.data_dir, "data directory (created 0700 if missing)")
       ->capture_default_str();
+  command.add_option("--postgres", storage.postgres_url,
+                     "PostgreSQL connection URI or key=value string (PG* variables apply); "
+                     "the data directory then keeps local files only");
+  command.add_option("--db-pool", storage.db_pool, "most PostgreSQL connections")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
 }
 
 // "HOST:PORT", "[IPv6]:PORT".

@@ -57,6 +57,12 @@ store::StorageOptions StorageIn(const std::string& dir) {
   return store::StorageOptions{.sqlite_path = (std::filesystem::path(dir) / "coffer.db").string()};
 }
 
+store::StorageOptions StorageFor(const std::string& dir, const std::string& postgres_url,
+                                 std::size_t db_pool) {
+  if (postgres_url.empty()) return StorageIn(dir);
+  return store::StorageOptions{.postgres_url = postgres_url, .db_pool = db_pool};
+}
+
 void WriteNewFile(const std::string& path, const std::string& content, unsigned mode) {
   WriteFile(path, content, mode, O_EXCL);
 }

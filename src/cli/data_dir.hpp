@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -13,6 +14,11 @@ void PrepareDataDir(const std::string& dir);
 
 // The storage a data directory holds: the SQLite database DIR/coffer.db.
 store::StorageOptions StorageIn(const std::string& dir);
+
+// The storage the options name: the PostgreSQL database at `postgres_url` (at most `db_pool`
+// connections) when it is set, else StorageIn(dir).
+store::StorageOptions StorageFor(const std::string& dir, const std::string& postgres_url,
+                                 std::size_t db_pool);
 
 // Writes `content` to a new file `path` with `mode`; throws std::runtime_error if it exists or
 // cannot be written. The file is synced before returning.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,9 +13,15 @@
 
 namespace coffer::cli {
 
-// Where the data lives (SPEC 13).
+// Where the data lives (SPEC 13, 15).
 struct StorageOptions {
+  // Local files: the SQLite database (unless postgres_url is set), the TLS certificate, the
+  // credentials file written on first start, the generated master key.
   std::string data_dir = "./coffer-data";
+  // A PostgreSQL connection URI or key=value string; empty: the SQLite database in data_dir.
+  std::string postgres_url;
+  // Most PostgreSQL connections this process opens; unused with SQLite.
+  std::size_t db_pool = 16;
 };
 
 // `coffer serve` (SPEC 13.1), grouped by the module each part configures.

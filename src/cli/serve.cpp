@@ -111,8 +111,9 @@ int RunServe(const ServeOptions& o) {
                        "a master-key rotation is in progress on " + o.storage.data_dir);
   });
   common::SystemClock clock;
-  const std::unique_ptr<store::Store> store =
-      Startup("database", [&] { return store::Open(StorageIn(o.storage.data_dir)); });
+  const std::unique_ptr<store::Store> store = Startup("database", [&] {
+    return store::Open(StorageFor(o.storage.data_dir, o.storage.postgres_url, o.storage.db_pool));
+  });
   const crypto::Keyring keyring = Startup("master key", [&] {
     return OpenKeyring(store->meta(), o.storage.data_dir, o.master_key_file);
   });

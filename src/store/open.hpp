@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -7,13 +8,17 @@
 
 namespace coffer::store {
 
-// Which storage to open. Today there is one backend, the embedded SQLite file. The PostgreSQL
-// backend (SPEC 15) adds its fields here when it exists: `postgres_url` (when set, Open picks
-// PostgreSQL instead of SQLite) and `db_pool` (connections per node, default 16). They are not
-// declared before then, so no option can be set that does nothing.
+// Which storage to open: the embedded SQLite file, or, when `postgres_url` is set, a
+// PostgreSQL database shared by any number of nodes (SPEC 15).
 struct StorageOptions {
-  // The SQLite database file; created, with its schema, when missing. Required.
-  std::string sqlite_path;
+  // The SQLite database file; created, with its schema, when missing. Required unless
+  // `postgres_url` is set (then unused).
+  std::string sqlite_path{};
+  // libpq connection URI or key=value string; empty: use SQLite. The PG* environment variables
+  // fill in what it leaves out.
+  std::string postgres_url{};
+  // Most PostgreSQL connections this store opens (at least 1); unused with SQLite.
+  std::size_t db_pool = 16;
 };
 
 // Opens the storage `options` name and applies pending schema migrations. The only place that

@@ -1,12 +1,14 @@
 // SPEC 14 (secrets encrypted at rest, secrets never leak): values and descriptions never appear
 // in clear in any file under the data directory (database, WAL, shared memory, anything else),
-// neither after a clean stop nor while the server runs, and never in the server's output at the
-// most verbose log level. Secret names are stored in clear, which makes them a control proving
-// that the scan reads the bytes the database writes.
+// nor, on PostgreSQL, anywhere in a dump of the database, neither after a clean stop nor while
+// the server runs, and never in the server's output at the most verbose log level. Secret names
+// are stored in clear, which makes them a control proving that the scan reads the bytes the
+// database holds.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { expectError, expectOk } from './lib/api.mjs';
+import { ON_POSTGRES, dumpDatabase } from './lib/harness.mjs';
 import {
   addSecret,
   closeAgent,
@@ -40,10 +42,17 @@ function markers() {
 }
 const secretsOf = (m) => [m.value, m.value2, m.desc, m.desc2, m.old, m.oldDesc];
 
-function assertAbsent(dir, m, { expectWal = false, control = true } = {}) {
-  const { files, found } = scanForNeedles(dir, [...secretsOf(m), m.name]);
-  assert.ok(files.includes('coffer.db'), `the database is among the scanned files: ${files.join(', ')}`);
-  if (expectWal) assert.ok(files.includes('coffer.db-wal'), `the WAL is among the scanned files: ${files.join(', ')}`);
+async function assertAbsent(dir, m, { expectWal = false, control = true } = {}) {
+  const needles = [...secretsOf(m), m.name];
+  const scans = [scanForNeedles(dir, needles)];
+  // On PostgreSQL the data directory holds local files only; the database is scanned as a dump.
+  const dumpDir = pool.tempRoot();
+  if (await dumpDatabase(dir, path.join(dumpDir, 'database.sql'))) scans.push(scanForNeedles(dumpDir, needles));
+  const files = scans.flatMap((scan) => scan.files);
+  const found = scans.flatMap((scan) => scan.found);
+  const database = ON_POSTGRES ? 'database.sql' : 'coffer.db';
+  assert.ok(files.includes(database), `the database is among the scanned files: ${files.join(', ')}`);
+  if (expectWal && !ON_POSTGRES) assert.ok(files.includes('coffer.db-wal'), `the WAL is among the scanned files: ${files.join(', ')}`);
   const leaks = found.filter((f) => f.needle !== m.name);
   assert.deepEqual(leaks, [], `plaintext found at rest: ${JSON.stringify(leaks)}`);
   const where = found.filter((f) => f.needle === m.name).map((f) => f.file);
@@ -65,7 +74,7 @@ describe('no plaintext at rest', () => {
     expectOk(await sCall(server, 'DelSecret', { application_id: app.id, secret_id: gone }));
     await stopped(server);
 
-    assertAbsent(server.dataDir, m);
+    await assertAbsent(server.dataDir, m);
 
     // the values really were stored: a restart on the same directory reads them back
     const again = await pool.serve(server.dataDir);
@@ -76,10 +85,10 @@ describe('no plaintext at rest', () => {
     assert.equal(item2.secret_value, m.value2);
     assert.equal(item2.description, m.desc2);
     await stopped(again);
-    assertAbsent(server.dataDir, m);
+    await assertAbsent(server.dataDir, m);
   });
 
-  test('while the server is running: database, WAL and shared memory hold no plaintext', async () => {
+  test('while the server is running: the database (with WAL and shared memory) holds no plaintext', async () => {
     const m = markers();
     const server = await freshServer();
     const app = await newApp(server, 'rest-running');
@@ -87,11 +96,11 @@ describe('no plaintext at rest', () => {
     const other = await addSecret(server, app, 'second', m.old, { description: m.oldDesc });
     expectOk(await sCall(server, 'SetSecretInfo', { application_id: app.id, secret_id: other, secret_value: m.value2, description: m.desc2 }));
     // acknowledged writes are durable (SPEC 14): the bytes are on disk now, in the WAL or the database
-    const { files } = assertAbsent(server.dataDir, m, { expectWal: true });
-    assert.ok(files.some((f) => f === 'coffer.db-shm'), `shared memory file scanned too: ${files.join(', ')}`);
+    const { files } = await assertAbsent(server.dataDir, m, { expectWal: true });
+    if (!ON_POSTGRES) assert.ok(files.some((f) => f === 'coffer.db-shm'), `shared memory file scanned too: ${files.join(', ')}`);
     assert.equal((await secretValue(server, app, { secret_id: id })).secret_value, m.value);
     await stopped(server);
-    assertAbsent(server.dataDir, m);
+    await assertAbsent(server.dataDir, m);
   });
 });
 
@@ -121,14 +130,14 @@ describe('after a crash', () => {
     const r = await server.exited;
     assert.equal(r.signal, 'SIGKILL');
 
-    assertAbsent(server.dataDir, m, { expectWal: true });
+    await assertAbsent(server.dataDir, m, { expectWal: true });
 
     const again = await pool.serve(server.dataDir);
     const item = await secretValue(again, app, { secret_id: id });
     assert.equal(item.secret_value, m.value, 'an acknowledged update survives a crash');
     assert.equal(item.description, m.desc);
     await stopped(again);
-    assertAbsent(server.dataDir, m);
+    await assertAbsent(server.dataDir, m);
   });
 });
 
@@ -193,7 +202,7 @@ describe('no secret in the server output', () => {
       assert.ok(output.includes(method), `expected the trace log to mention ${method} requests:\n${output}`);
     }
     // every secret was deleted, so the name need not be on disk any more: no control here
-    assertAbsent(server.dataDir, m, { control: false });
+    await assertAbsent(server.dataDir, m, { control: false });
     assert.ok(listFiles(server.dataDir).length > 0);
   });
 });

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include "store/postgres/postgres_store.hpp"
+#include "support/postgres_database.hpp"
 #include "support/temp_dir.hpp"
 
 namespace coffer::store {
@@ -19,6 +21,20 @@ TEST(OpenTest, OpensTheSqliteDatabaseItIsGiven) {
   EXPECT_TRUE(store->meta().Ping());
   EXPECT_FALSE(store->accounts().HasAny());
   EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+TEST(OpenTest, OpensPostgresqlWhenAUrlIsGiven) {
+  testing_support::TempDir dir;
+  testing_support::PostgresDatabase database;
+  const auto store = Open({.sqlite_path = dir.File("coffer.db"), .postgres_url = database.url()});
+  ASSERT_NE(dynamic_cast<postgres::PostgresStore*>(store.get()), nullptr);
+  EXPECT_TRUE(store->meta().Ping());
+  EXPECT_FALSE(std::filesystem::exists(dir.File("coffer.db")));
+}
+
+TEST(OpenTest, AnUnreachablePostgresqlIsAStoreError) {
+  EXPECT_THROW(Open({.postgres_url = "postgresql://127.0.0.1:1/coffer?connect_timeout=2"}),
+               StoreError);
 }
 
 TEST(OpenTest, RefusesOptionsThatNameNoStorage) {

@@ -1,6 +1,11 @@
 // Test harness for black-box tests of the coffer binary: starting and stopping servers on a
 // fresh data directory, running operator commands, and talking HTTP(S) to the server.
-import { spawn } from 'node:child_process';
+//
+// COFFER_TEST_BACKEND picks the storage: `sqlite` (the default, the database in the data
+// directory) or `postgres`, where each data directory gets a fresh database on the test cluster
+// named by COFFER_TEST_POSTGRES_URL, used by every server and operator command run on that
+// directory (`--postgres` is added to their arguments).
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +15,12 @@ export { request, rawExchange, parseHttpResponse } from './http.mjs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const COFFER_BIN = process.env.COFFER_BIN || path.join(REPO_ROOT, 'build', 'coffer');
+
+const BACKEND = process.env.COFFER_TEST_BACKEND || 'sqlite';
+if (BACKEND !== 'sqlite' && BACKEND !== 'postgres') {
+  throw new Error(`COFFER_TEST_BACKEND must be sqlite or postgres, got ${BACKEND}`);
+}
+export const ON_POSTGRES = BACKEND === 'postgres';
 
 const START_TIMEOUT_MS = 20000;
 const STOP_TIMEOUT_MS = 10000;
@@ -30,9 +41,84 @@ export function removeDir(dir) {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
+function postgresAdminUrl() {
+  const url = process.env.COFFER_TEST_POSTGRES_URL;
+  if (!url) {
+    throw new Error('COFFER_TEST_BACKEND=postgres needs COFFER_TEST_POSTGRES_URL: scripts/test.sh ' +
+      'sets it, or start a cluster with `scripts/pg-test-cluster.sh start DIR` and export its URL');
+  }
+  return url;
+}
+
+/** `url` naming database `name` instead: the path of a URI, or a later dbname keyword. */
+function withDatabase(url, name) {
+  if (!/^postgres(ql)?:\/\//.test(url)) return `${url} dbname=${name}`;
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function psql(sql) {
+  return new Promise((resolve, reject) => {
+    execFile('psql', [postgresAdminUrl(), '-qX', '-v', 'ON_ERROR_STOP=1', '-c', sql], (err, stdout, stderr) => {
+      if (err) reject(new Error(`psql ${sql}: ${stderr || err.message}`));
+      else resolve();
+    });
+  });
+}
+
+const databases = new Map(); // resolved data directory -> Promise of {name, url}
+let databaseCount = 0;
+
+/** The storage options for data directory `dataDir`: none on SQLite, its database on PostgreSQL. */
+async function storageArgs(dataDir) {
+  if (!ON_POSTGRES) return [];
+  const key = path.resolve(dataDir);
+  if (!databases.has(key)) {
+    const name = `coffer_it_${process.pid}_${databaseCount++}`;
+    databases.set(key, psql(`CREATE DATABASE ${name}`).then(() => ({
+      name, url: withDatabase(postgresAdminUrl(), name),
+    })));
+  }
+  return ['--postgres', (await databases.get(key)).url];
+}
+
+async function dropDatabase(dataDir) {
+  const key = path.resolve(dataDir);
+  const database = databases.get(key);
+  if (!database) return;
+  databases.delete(key);
+  await psql(`DROP DATABASE IF EXISTS ${(await database).name} WITH (FORCE)`);
+}
+
+/**
+ * On PostgreSQL, writes a plain-text dump of the database of data directory `dataDir` (schema
+ * and every row) to `file` and resolves true; on SQLite, whose database is a file in the data
+ * directory, resolves false.
+ */
+export async function dumpDatabase(dataDir, file) {
+  if (!ON_POSTGRES) return false;
+  const [, url] = await storageArgs(dataDir);
+  await new Promise((resolve, reject) => {
+    execFile('pg_dump', ['--no-password', '-f', file, url], (err, stdout, stderr) => {
+      if (err) reject(new Error(`pg_dump: ${stderr || err.message}`));
+      else resolve();
+    });
+  });
+  return true;
+}
+
+/** `args` with the storage options of the data directory they name (`--data DIR`), if any. */
+async function withStorage(args) {
+  const data = args.indexOf('--data');
+  if (data < 0 || data + 1 >= args.length || args.includes('--postgres')) return args;
+  return [...args, ...(await storageArgs(args[data + 1]))];
+}
+
 /** Runs `coffer ...args`; resolves {code, signal, stdout, stderr, json} (json: parsed stdout or null). */
-export function runCoffer(args, { timeoutMs = 30000, env } = {}) {
+export async function runCoffer(givenArgs, { timeoutMs = 30000, env } = {}) {
   assertBinary();
+  const args = await withStorage(givenArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(COFFER_BIN, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,7 +168,8 @@ export async function startServer({ plain = false, args = [], dataDir, env } = {
   assertBinary();
   const ownDir = dataDir ? null : makeTempDir();
   const data = dataDir || path.join(ownDir, 'data');
-  const argv = ['serve', '--data', data, '--listen', '127.0.0.1:0', ...args];
+  const argv = ['serve', '--data', data, '--listen', '127.0.0.1:0', ...args,
+    ...(await storageArgs(data))];
   if (plain) argv.push('--plain-http');
   const proc = spawn(COFFER_BIN, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -161,7 +248,10 @@ export async function startServer({ plain = false, args = [], dataDir, env } = {
         result = await exited;
         result.timedOut = true;
       }
-      if (!keepData && ownDir) removeDir(ownDir);
+      if (!keepData && ownDir) {
+        removeDir(ownDir);
+        await dropDatabase(data);
+      }
       return result;
     },
     /** Runs an operator command against this server's data directory; returns parsed JSON. */

@@ -1,0 +1,125 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "store/outcome.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/postgres/pool.hpp"
+
+namespace coffer::store::postgres {
+
+struct PostgresOptions {
+  // libpq connection URI or key=value string; the PG* environment variables fill in what it
+  // leaves out. Required.
+  std::string url;
+  // Most database connections this store opens (SPEC 15 `--db-pool`). At least 1.
+  std::size_t pool_size = 16;
+  // Seconds to wait for the server when connecting, unless `url` says otherwise.
+  int connect_timeout_s = 5;
+  // How long a call waits for a free connection before StoreError.
+  std::chrono::milliseconds acquire_timeout{10'000};
+  // Times a write runs when the server keeps aborting it as a deadlock or serialization
+  // failure, before StoreError.
+  int max_attempts = 5;
+};
+
+// Rolls back the transaction it began unless Commit() was called.
+class Transaction {
+ public:
+  // BEGIN (READ COMMITTED, the session default) on `connection`.
+  explicit Transaction(Connection& connection);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+// Whether a write's answer is a success, so that the write commits; any other answer rolls
+// back, so an outcome other than kOk never leaves a change behind.
+inline bool Succeeded(Outcome outcome) { return outcome == Outcome::kOk; }
+inline bool Succeeded(const SelectionOutcome& outcome) { return outcome.outcome == Outcome::kOk; }
+template <typename T>
+bool Succeeded(const Result<T>& result) {
+  return result.ok();
+}
+template <typename T>
+bool Succeeded(const T&) {
+  return true;
+}
+
+// The connections of one PostgreSQL store, shared by its areas. Writes are READ COMMITTED
+// transactions made serializable by explicit row locks (docs/architecture.md, "Storage on
+// PostgreSQL"); a statement on its own is its own transaction and sees one snapshot. A commit
+// returns once it is durable (synchronous_commit on). Thread-safe.
+class Database {
+ public:
+  // Connects, applies pending schema migrations (migrations.hpp) and keeps the connection for
+  // the pool. Throws StoreError when the database cannot be reached or its schema is newer
+  // than this build.
+  explicit Database(PostgresOptions options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs `run(Connection&)` on a pooled connection outside any explicit transaction: each
+  // statement commits (or reads one snapshot) on its own. For reads and single-statement
+  // writes. Answers as Transact.
+  template <typename F>
+  auto Run(F&& run) {
+    Pool::Lease lease = pool_.Acquire();
+    return Attempt([&] { return run(*lease); });
+  }
+
+  // Runs `write(Connection&)` inside one transaction on a pooled connection and commits when
+  // its answer is a success (Succeeded), else rolls back. A deadlock or serialization failure
+  // runs it again (so `write` and the callbacks it calls may run more than once); a unique
+  // violation answers kConflict when the answer type holds an Outcome; any other failure throws
+  // StoreError after the rollback.
+  template <typename F>
+  auto Transact(F&& write) {
+    Pool::Lease lease = pool_.Acquire();
+    return Attempt([&] {
+      Transaction transaction(*lease);
+      auto answer = write(*lease);
+      if (Succeeded(answer)) transaction.Commit();
+      return answer;
+    });
+  }
+
+  // Connections open now.
+  std::size_t open_connections() const { return pool_.open(); }
+
+ private:
+  template <typename F>
+  auto Attempt(F&& body) {
+    using Answer = decltype(body());
+    for (int attempt = 1;; ++attempt) {
+      try {
+        if constexpr (std::is_constructible_v<Answer, Outcome>) {
+          try {
+            return body();
+          } catch (const UniqueViolation&) {
+            return Answer(Outcome::kConflict);
+          }
+        } else {
+          return body();
+        }
+      } catch (const TransientConflict&) {
+        if (attempt >= options_.max_attempts) throw;
+      }
+    }
+  }
+
+  const PostgresOptions options_;
+  Pool pool_;
+};
+
+}  // namespace coffer::store::postgres

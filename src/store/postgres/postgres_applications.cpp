@@ -1,0 +1,133 @@
+// Applications of PostgresStore.
+
+#include "store/postgres/postgres_applications.hpp"
+
+#include <set>
+
+namespace coffer::store::postgres {
+
+namespace {
+
+constexpr const char* kColumns = "id, account_id, short_name, secure_record_storage, modified";
+
+Application ApplicationAt(const Rows& rows, int row) {
+  return Application{rows.Int(row, 0), rows.Int(row, 1), rows.Bytes(row, 2), rows.Bool(row, 3),
+                     rows.Int(row, 4)};
+}
+
+std::optional<Application> FirstApplication(const Rows& rows) {
+  if (rows.empty()) return std::nullopt;
+  return ApplicationAt(rows, 0);
+}
+
+std::string Select(const char* where) {
+  return std::string("SELECT ") + kColumns + " FROM applications " + where;
+}
+
+std::vector<std::string> TextOnly(const std::vector<std::string>& names) {
+  std::vector<std::string> text;
+  for (const auto& name : names) {
+    if (IsText(name)) text.push_back(name);
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<Application> PostgresApplications::Create(int64_t account_id, const std::string& short_name,
+                                                 bool secure_record_storage, int64_t now,
+                                                 int64_t max_per_account) {
+  return db_.Transact([&](Connection& c) -> Result<Application> {
+    // Creates in one account run one at a time: the count below cannot be outdated by a
+    // concurrent create, and ids increase in the order the creates commit.
+    c.Exec("SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE", {Param::Int(account_id)});
+    if (max_per_account > 0) {
+      const Rows count = c.Exec("SELECT count(*) FROM applications WHERE account_id = $1",
+                                {Param::Int(account_id)});
+      if (count.Int(0, 0) >= max_per_account) return Outcome::kLimitExceeded;
+    }
+    const Rows inserted = c.Exec(
+        "INSERT INTO applications (account_id, short_name, secure_record_storage, modified) "
+        "VALUES ($1, $2, $3, $4) RETURNING id",
+        {Param::Int(account_id), Param::Text(short_name), Param::Bool(secure_record_storage),
+         Param::Int(now)});
+    return Application{inserted.Int(0, 0), account_id, short_name, secure_record_storage, now};
+  });
+}
+
+std::optional<Application> PostgresApplications::Find(int64_t account_id, int64_t id) {
+  return db_.Run([&](Connection& c) {
+    return FirstApplication(c.Exec(Select("WHERE id = $1 AND account_id = $2").c_str(),
+                                   {Param::Int(id), Param::Int(account_id)}));
+  });
+}
+
+std::optional<Application> PostgresApplications::FindByShortName(int64_t account_id,
+                                                                 std::string_view short_name) {
+  if (!IsText(short_name)) return std::nullopt;
+  return db_.Run([&](Connection& c) {
+    return FirstApplication(c.Exec(Select("WHERE account_id = $1 AND short_name = $2").c_str(),
+                                   {Param::Int(account_id), Param::Text(short_name)}));
+  });
+}
+
+std::vector<Application> PostgresApplications::List(int64_t account_id) {
+  return db_.Run([&](Connection& c) {
+    const Rows rows =
+        c.Exec(Select("WHERE account_id = $1 ORDER BY id").c_str(), {Param::Int(account_id)});
+    std::vector<Application> applications;
+    for (int row = 0; row < rows.size(); ++row) applications.push_back(ApplicationAt(rows, row));
+    return applications;
+  });
+}
+
+Result<Application> PostgresApplications::Update(int64_t account_id, int64_t id,
+                                                 const ApplicationChanges& changes) {
+  // One statement: an UPDATE that waited for a concurrent one re-reads the row it changed, so
+  // coalesce() keeps that update's fields (NULL = keep the field as it is now).
+  return db_.Run([&](Connection& c) -> Result<Application> {
+    const Rows updated = c.Exec(
+        "UPDATE applications SET short_name = coalesce($1, short_name), "
+        "secure_record_storage = coalesce($2, secure_record_storage), modified = $3 "
+        "WHERE id = $4 AND account_id = $5 "
+        "RETURNING id, account_id, short_name, secure_record_storage, modified",
+        {Param::OptionalText(changes.short_name),
+         Param::OptionalBool(changes.secure_record_storage), Param::Int(changes.modified),
+         Param::Int(id), Param::Int(account_id)});
+    if (updated.empty()) return Outcome::kNotFound;
+    return ApplicationAt(updated, 0);
+  });
+}
+
+SelectionOutcome PostgresApplications::Delete(int64_t account_id,
+                                              const ApplicationSelection& selection) {
+  return db_.Transact([&](Connection& c) -> SelectionOutcome {
+    // Locking the selected rows makes a concurrent delete of the same application wait and
+    // then find it gone, and makes writes of its data (which share-lock it) wait for this
+    // delete. Locks are taken in id order so that two deletes never deadlock.
+    const Rows selected = c.Exec(
+        "SELECT id, short_name FROM applications WHERE account_id = $1 AND "
+        "($2 OR id = ANY($3::bigint[]) OR short_name = ANY($4::text[])) ORDER BY id FOR UPDATE",
+        {Param::Int(account_id), Param::Bool(selection.all), Param::IntArray(selection.ids),
+         Param::TextArray(TextOnly(selection.short_names))});
+    std::vector<int64_t> doomed;
+    std::set<int64_t> ids;
+    std::set<std::string> names;
+    for (int row = 0; row < selected.size(); ++row) {
+      doomed.push_back(selected.Int(row, 0));
+      ids.insert(doomed.back());
+      names.insert(selected.Bytes(row, 1));
+    }
+    for (const int64_t id : selection.ids) {
+      if (!ids.contains(id)) return SelectionOutcome::Missing(SelectionList::kIds);
+    }
+    for (const auto& name : selection.short_names) {
+      if (!names.contains(name)) return SelectionOutcome::Missing(SelectionList::kNames);
+    }
+    // Key-value items, data keys and secrets go with it (ON DELETE CASCADE).
+    c.Exec("DELETE FROM applications WHERE id = ANY($1::bigint[])", {Param::IntArray(doomed)});
+    return SelectionOutcome();
+  });
+}
+
+}  // namespace coffer::store::postgres

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "store/applications.hpp"
+#include "store/postgres/database.hpp"
+
+namespace coffer::store::postgres {
+
+// ApplicationStore on a PostgreSQL Database, which it shares with the store's other areas.
+class PostgresApplications final : public ApplicationStore {
+ public:
+  explicit PostgresApplications(Database& database) : db_(database) {}
+
+  Result<Application> Create(int64_t account_id, const std::string& short_name,
+                             bool secure_record_storage, int64_t now,
+                             int64_t max_per_account) override;
+  std::optional<Application> Find(int64_t account_id, int64_t id) override;
+  std::optional<Application> FindByShortName(int64_t account_id,
+                                             std::string_view short_name) override;
+  std::vector<Application> List(int64_t account_id) override;
+  Result<Application> Update(int64_t account_id, int64_t id,
+                             const ApplicationChanges& changes) override;
+  SelectionOutcome Delete(int64_t account_id, const ApplicationSelection& selection) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace coffer::store::postgres

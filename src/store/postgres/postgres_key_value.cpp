@@ -1,0 +1,111 @@
+// Key-value items of PostgresStore. Every call is one statement: one snapshot for a read, one
+// atomic write that share-locks its application row first (a concurrent delete of the
+// application waits for it, or it finds the application gone).
+
+#include "store/postgres/postgres_key_value.hpp"
+
+namespace coffer::store::postgres {
+
+namespace {
+
+// The smallest byte string greater than every string starting with `prefix`: the prefix with
+// its last byte incremented (trailing 0xFF bytes dropped first). Empty means "no upper bound".
+std::string PrefixUpperBound(std::string_view prefix) {
+  std::string bound(prefix);
+  while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xFF) bound.pop_back();
+  if (!bound.empty()) {
+    bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
+  }
+  return bound;
+}
+
+// Both walk the primary key from the prefix (keys are bytea: byte order, no wildcards). The
+// application row comes first so an empty page can tell "no items" from "no application".
+constexpr const char* kListBounded =
+    "SELECT i.key, i.value, i.expires_at FROM applications a LEFT JOIN LATERAL ("
+    "SELECT key, CASE WHEN $7 THEN value END AS value, expires_at FROM kv_items "
+    "WHERE application_id = a.id AND key >= $2 AND key < $3 AND expires_at > $4 "
+    "ORDER BY key LIMIT $5 OFFSET $6) i ON true WHERE a.id = $1 ORDER BY i.key";
+constexpr const char* kListUnbounded =
+    "SELECT i.key, i.value, i.expires_at FROM applications a LEFT JOIN LATERAL ("
+    "SELECT key, CASE WHEN $6 THEN value END AS value, expires_at FROM kv_items "
+    "WHERE application_id = a.id AND key >= $2 AND expires_at > $3 "
+    "ORDER BY key LIMIT $4 OFFSET $5) i ON true WHERE a.id = $1 ORDER BY i.key";
+
+}  // namespace
+
+Outcome PostgresKeyValue::Put(int64_t application_id, const KvItem& item) {
+  return db_.Run([&](Connection& c) {
+    const Rows written = c.Exec(
+        "WITH app AS (SELECT id FROM applications WHERE id = $1 FOR KEY SHARE) "
+        "INSERT INTO kv_items (application_id, key, value, expires_at) "
+        "SELECT id, $2::bytea, $3::bytea, $4::bigint FROM app "
+        "ON CONFLICT (application_id, key) DO UPDATE SET "
+        "value = excluded.value, expires_at = excluded.expires_at RETURNING 1",
+        {Param::Int(application_id), Param::Bytes(item.key), Param::Bytes(item.value),
+         Param::Int(item.expires_at)});
+    return written.empty() ? Outcome::kApplicationGone : Outcome::kOk;
+  });
+}
+
+Result<KvItem> PostgresKeyValue::Get(int64_t application_id, std::string_view key, int64_t now) {
+  return db_.Run([&](Connection& c) -> Result<KvItem> {
+    const Rows found = c.Exec(
+        "SELECT i.value, i.expires_at FROM applications a LEFT JOIN kv_items i "
+        "ON i.application_id = a.id AND i.key = $2 AND i.expires_at > $3 WHERE a.id = $1",
+        {Param::Int(application_id), Param::Bytes(key), Param::Int(now)});
+    if (found.empty()) return Outcome::kApplicationGone;
+    if (found.IsNull(0, 0)) return Outcome::kNotFound;
+    return KvItem{std::string(key), found.Bytes(0, 0), found.Int(0, 1)};
+  });
+}
+
+Outcome PostgresKeyValue::Delete(int64_t application_id, std::string_view key, int64_t now) {
+  return db_.Run([&](Connection& c) {
+    const Rows counts = c.Exec(
+        "WITH app AS (SELECT id FROM applications WHERE id = $1 FOR KEY SHARE), "
+        "removed AS (DELETE FROM kv_items WHERE application_id = (SELECT id FROM app) "
+        "AND key = $2 RETURNING expires_at) "
+        "SELECT (SELECT count(*) FROM app), (SELECT count(*) FROM removed WHERE expires_at > $3)",
+        {Param::Int(application_id), Param::Bytes(key), Param::Int(now)});
+    if (counts.Int(0, 0) == 0) return Outcome::kApplicationGone;
+    return counts.Int(0, 1) > 0 ? Outcome::kOk : Outcome::kNotFound;
+  });
+}
+
+Result<std::vector<KvItem>> PostgresKeyValue::List(int64_t application_id, std::string_view prefix,
+                                                   int64_t now, int64_t offset, int64_t limit,
+                                                   bool with_values) {
+  const std::string upper = PrefixUpperBound(prefix);
+  std::vector<Param> params = {Param::Int(application_id), Param::Bytes(prefix)};
+  if (!upper.empty()) params.push_back(Param::Bytes(upper));
+  for (const int64_t value : {now, limit, offset}) params.push_back(Param::Int(value));
+  params.push_back(Param::Bool(with_values));
+  return db_.Run([&](Connection& c) -> Result<std::vector<KvItem>> {
+    const Rows rows = c.Exec(upper.empty() ? kListUnbounded : kListBounded, params);
+    if (rows.empty()) return Outcome::kApplicationGone;
+    std::vector<KvItem> items;
+    for (int row = 0; row < rows.size() && !rows.IsNull(row, 0); ++row) {
+      items.push_back(KvItem{rows.Bytes(row, 0), with_values ? rows.Bytes(row, 1) : std::string(),
+                             rows.Int(row, 2)});
+    }
+    return items;
+  });
+}
+
+int64_t PostgresKeyValue::DeleteExpired(int64_t now, int64_t limit) {
+  // SKIP LOCKED: concurrent sweeps (other nodes) take disjoint batches instead of waiting for
+  // each other, and an item a writer is reviving is left to that writer.
+  return db_.Run([&](Connection& c) {
+    return c
+        .Exec(
+            "WITH doomed AS (SELECT application_id, key FROM kv_items WHERE expires_at <= $1 "
+            "ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+            "DELETE FROM kv_items i USING doomed d "
+            "WHERE i.application_id = d.application_id AND i.key = d.key",
+            {Param::Int(now), Param::Int(limit)})
+        .affected();
+  });
+}
+
+}  // namespace coffer::store::postgres
