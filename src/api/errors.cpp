@@ -61,14 +61,26 @@ std::string ErrorMessage(const common::ApiError& error) {
   return "Fatal error.";
 }
 
-std::string RenderError(const common::ApiError& error) {
+namespace {
+
+std::string RenderEnvelope(std::string_view message, int code) {
   boost::json::object detail;
-  detail["msg"] = ErrorMessage(error);
-  detail["code"] = static_cast<int>(error.code());
+  detail["msg"] = message;
+  detail["code"] = code;
   boost::json::object body;
   body["error"] = detail;
   body["errors"] = boost::json::array{detail};
   return boost::json::serialize(body);
+}
+
+}  // namespace
+
+std::string RenderError(const common::ApiError& error) {
+  return RenderEnvelope(ErrorMessage(error), static_cast<int>(error.code()));
+}
+
+std::string RenderUnavailable() {
+  return RenderEnvelope("Service temporarily unavailable.", static_cast<int>(ErrorCode::kFatal));
 }
 
 std::string RenderSuccess(const boost::json::object& members) {

@@ -25,6 +25,10 @@ std::string ErrorMessage(const common::ApiError& error);
 // `{"error":{"msg":..,"code":..},"errors":[<same>]}`.
 std::string RenderError(const common::ApiError& error);
 
+// The envelope of SPEC 15's answer while the storage is unreachable: code 1, `Service
+// temporarily unavailable.`
+std::string RenderUnavailable();
+
 // A success body: `members` holds `result` and any siblings (`count`, `total_count`, ...).
 std::string RenderSuccess(const boost::json::object& members);
 

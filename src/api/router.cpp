@@ -75,6 +75,12 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
     return ErrorResponse(e.http_status(), ErrorCode::kInvalidArguments);
   } catch (const ApiError& e) {
     return JsonResponse(200, RenderError(e));
+  } catch (const store::StoreUnavailable& e) {
+    // Rate-limited: during an outage every request ends here.
+    LogUnavailable(e.what());
+    HttpResponse response = JsonResponse(503, RenderUnavailable());
+    response.headers.emplace_back("Retry-After", "1");
+    return response;
   } catch (const store::StoreError& e) {
     spdlog::error("storage failure: {}", e.what());
     return ErrorResponse(200, ErrorCode::kDbError);
@@ -112,6 +118,13 @@ HttpResponse Router::HandleApi(const HttpRequest& request) const {
 
 HttpResponse Router::Refusal(int status) {
   return ErrorResponse(status, ErrorCode::kInvalidArguments);
+}
+
+void Router::LogUnavailable(const char* why) const {
+  if (const std::size_t failed = unavailable_log_.Note()) {
+    spdlog::error("storage unavailable ({} request(s) answered 503 since the last report): {}",
+                  failed, why);
+  }
 }
 
 HttpResponse Router::HandleHealth() const {

@@ -5,6 +5,7 @@
 #include "api/method_table.hpp"
 #include "auth/authenticator.hpp"
 #include "common/http_message.hpp"
+#include "common/log_throttle.hpp"
 #include "store/meta.hpp"
 
 namespace coffer::api {
@@ -32,11 +33,14 @@ class Router {
  private:
   common::HttpResponse HandleApi(const common::HttpRequest& request) const;
   common::HttpResponse HandleHealth() const;
+  // Logs an unreachable storage through unavailable_log_: in an outage every request fails.
+  void LogUnavailable(const char* why) const;
 
   const MethodTable& methods_;
   auth::Authenticator& authenticator_;
   store::MetaStore& meta_;
   const RouterOptions options_;
+  mutable common::LogThrottle unavailable_log_{std::chrono::seconds(5)};
 };
 
 }  // namespace coffer::api

@@ -134,13 +134,9 @@ const char* Server::AdmissionRefusal(const std::string& client) {
 }
 
 void Server::NoteRefusal(const char* why) {
-  constexpr std::chrono::seconds kRefusalLogInterval{10};
-  ++refused_since_log_;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_refusal_log_ < kRefusalLogInterval) return;
-  spdlog::warn("closed {} new connection(s) since the last report: {}", refused_since_log_, why);
-  refused_since_log_ = 0;
-  last_refusal_log_ = now;
+  if (const std::size_t refused = refusal_log_.Note()) {
+    spdlog::warn("closed {} new connection(s) since the last report: {}", refused, why);
+  }
 }
 
 void Server::Register(const std::shared_ptr<SessionBase>& session, const std::string& client) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/log_throttle.hpp"
 #include "http/options.hpp"
 
 namespace coffer::http {
@@ -63,8 +64,8 @@ class Server {
   void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   // Why a new connection from `client` may not be admitted, or nullptr when it may.
   const char* AdmissionRefusal(const std::string& client);
-  // Counts a refused connection; logs the count at most once per kRefusalLogInterval, so a
-  // flood of connections cannot flood the log.
+  // Counts a refused connection and logs the count through refusal_log_, so a flood of
+  // connections cannot flood the log.
   void NoteRefusal(const char* why);
   void BeginDrain();
   void WaitForDrain(std::chrono::steady_clock::time_point deadline);
@@ -81,9 +82,7 @@ class Server {
   std::mutex sessions_mutex_;
   std::unordered_map<SessionBase*, OpenSession> sessions_;
   std::unordered_map<std::string, std::size_t> sessions_per_client_;
-  // Refusals since the last log line; touched only by OnAccept (one accept at a time).
-  std::size_t refused_since_log_ = 0;
-  std::chrono::steady_clock::time_point last_refusal_log_{};
+  common::LogThrottle refusal_log_{std::chrono::seconds(10)};
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer drain_timer_;

@@ -83,4 +83,12 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The storage cannot be reached now (a database server down, restarting, or out of connections):
+// worth asking again shortly. As with any StoreError, a write that throws it may or may not have
+// taken effect.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 }  // namespace coffer::store

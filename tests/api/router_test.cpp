@@ -188,6 +188,40 @@ TEST_F(RouterTest, Healthz) {
   EXPECT_EQ(Send("GET", "/healthz?verbose=1", std::nullopt).status, 200);
 }
 
+// Methods that fail as storage does: one unreachable (a database outage), one broken.
+class FailingStorageRouterTest : public RouterTest {
+ protected:
+  FailingStorageRouterTest() {
+    static constexpr std::string_view kOwner[] = {"Owner"};
+    methods_.Add("Unreachable", {kOwner, [](const MethodCall&) -> boost::json::object {
+                                   throw store::StoreUnavailable("connection refused");
+                                 }});
+    methods_.Add("Broken", {kOwner, [](const MethodCall&) -> boost::json::object {
+                              throw store::StoreError("disk I/O error");
+                            }});
+  }
+};
+
+TEST_F(FailingStorageRouterTest, AnUnreachableStoreIs503RetryAfterWithCode1) {
+  for (int attempt = 0; attempt < 3; ++attempt) {  // every request, not only the first logged
+    const auto response = Get("/platform_api/Unreachable");
+    EXPECT_EQ(response.status, 503);
+    EXPECT_EQ(Header(response, "Retry-After"), "1");
+    EXPECT_EQ(response.body,
+              R"({"error":{"msg":"Service temporarily unavailable.","code":1},)"
+              R"("errors":[{"msg":"Service temporarily unavailable.","code":1}]})");
+    EXPECT_EQ(Header(response, "Cache-Control"), "no-store");
+  }
+}
+
+TEST_F(FailingStorageRouterTest, AFailingStoreIsCode4WithoutRetryAfter) {
+  const auto response = Get("/platform_api/Broken");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(Code(response), 4);
+  EXPECT_EQ(Msg(response), "DB error.");
+  EXPECT_EQ(Header(response, "Retry-After"), std::nullopt);
+}
+
 TEST_F(RouterTest, EveryAnswerIsUncachedJson) {
   const auto answers = {
       Get("/platform_api/GetApplications"),

@@ -49,6 +49,13 @@ constexpr const char* kSessionSetup =
     "SET default_transaction_isolation TO 'read committed'; "
     "SET idle_in_transaction_session_timeout TO '60s'";
 
+// SQLSTATEs of a server that cannot serve now but may shortly: connection exceptions (class
+// 08), shutting down or starting up (57P01-57P03), out of connections (53300).
+bool MeansUnavailable(std::string_view code) {
+  return code.starts_with("08") || code == "57P01" || code == "57P02" || code == "57P03" ||
+         code == "53300";
+}
+
 }  // namespace
 
 bool IsText(std::string_view s) {
@@ -181,14 +188,14 @@ Connection::Connection(const ConnectionOptions& options) {
   const char* keywords[] = {
       "connect_timeout",  "application_name", "keepalives_idle", "keepalives_interval",
       "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
-  const char* values[] = {timeout.c_str(),     "coffer", "10", "3", "3", "9000",
+  const char* values[] = {timeout.c_str(),     "coffer", "10", "3", "3", "6000",
                           options.url.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) throw StoreError("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string message = OneLine(PQerrorMessage(conn_));
     PQfinish(conn_);
-    throw StoreError("cannot connect to PostgreSQL: " + message);
+    throw StoreUnavailable("cannot connect to PostgreSQL: " + message);
   }
   // Notices are for people at a console, not for a server's log.
   PQsetNoticeProcessor(
@@ -244,7 +251,7 @@ Rows Connection::Check(pg_result* result) {
   const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return rows;
   if (broken() || result == nullptr) {
-    throw StoreError("the PostgreSQL connection failed: " + OneLine(PQerrorMessage(conn_)));
+    throw StoreUnavailable("the PostgreSQL connection failed: " + OneLine(PQerrorMessage(conn_)));
   }
   // The primary message only: the detail may quote the values of the row.
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -254,6 +261,7 @@ Rows Connection::Check(pg_result* result) {
       " (SQLSTATE " + code + ")";
   if (code == "23505") throw UniqueViolation(message);
   if (code == "40001" || code == "40P01") throw TransientConflict(message);
+  if (MeansUnavailable(code)) throw StoreUnavailable(message);
   throw StoreError(message);
 }
 

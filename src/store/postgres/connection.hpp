@@ -106,23 +106,24 @@ struct ConnectionOptions {
   // leaves out). Required.
   std::string url;
   // Seconds to wait for the server when connecting, unless `url` says otherwise.
-  int connect_timeout_s = 5;
+  int connect_timeout_s = 3;
 };
 
 // One session with the server: durable commits (synchronous_commit on), UTF-8, READ COMMITTED
 // unless a transaction says otherwise. Statements with parameters are prepared once per
-// connection and reused. Once the session breaks, every call throws StoreError and broken()
+// connection and reused. Once the session breaks, every call throws StoreUnavailable and broken()
 // turns true; the owner discards it. Not thread-safe: one user at a time.
 class Connection {
  public:
-  // Connects and sets the session up. Throws StoreError (never naming the password).
+  // Connects and sets the session up. Throws StoreUnavailable (never naming the password).
   explicit Connection(const ConnectionOptions& options);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   // Runs `sql` with `params` ($1, $2, ...) as a prepared statement. Throws UniqueViolation,
-  // TransientConflict, or StoreError for any other failure.
+  // TransientConflict, StoreUnavailable when the server cannot serve now (gone, starting,
+  // stopping, out of connections), or StoreError for any other failure.
   Rows Exec(const char* sql, const std::vector<Param>& params = {});
   // Runs one or more statements without parameters and without preparing them (migrations,
   // transaction control). Throws as Exec.

@@ -44,8 +44,8 @@ Pool::Lease Pool::Acquire() {
     }
     if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= options_.max_connections) {
-      throw StoreError("all " + std::to_string(options_.max_connections) +
-                       " database connections stayed busy");
+      throw StoreUnavailable("all " + std::to_string(options_.max_connections) +
+                             " database connections stayed busy");
     }
   }
 }

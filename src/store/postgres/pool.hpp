@@ -16,9 +16,9 @@ struct PoolOptions {
   ConnectionOptions connection;
   // Most connections open at once (SPEC 15 `--db-pool`); more callers wait. At least 1.
   std::size_t max_connections = 16;
-  // How long a caller waits for a connection when all are in use before StoreError, so a
+  // How long a caller waits for a connection when all are in use before StoreUnavailable, so a
   // request fails within SPEC 15's bound instead of queueing without end.
-  std::chrono::milliseconds acquire_timeout{10'000};
+  std::chrono::milliseconds acquire_timeout{4'000};
 };
 
 // A bounded set of connections shared by the worker threads. Connections open on demand, are
@@ -52,7 +52,7 @@ class Pool {
   Pool& operator=(const Pool&) = delete;
 
   // A connection: an idle healthy one, a new one while fewer than max_connections are open,
-  // or the next one returned. Throws StoreError when none can be opened or none came back
+  // or the next one returned. Throws StoreUnavailable when none can be opened or none came back
   // within acquire_timeout. Every lease must end before the Pool is destroyed.
   Lease Acquire();
 

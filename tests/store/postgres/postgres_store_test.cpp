@@ -63,14 +63,14 @@ TEST_F(PostgresTest, RefusesASchemaNewerThanItself) {
   }
 }
 
-TEST(PostgresOpenTest, AnUnreachableServerIsAStoreErrorWithoutThePassword) {
+TEST(PostgresOpenTest, AnUnreachableServerIsUnavailableWithoutThePassword) {
   // Port 1 on loopback: nothing listens there, so the connection is refused at once.
   const PostgresOptions options{.url = "postgresql://someone:hunter2-secret@127.0.0.1:1/db",
                                 .connect_timeout_s = 2};
   try {
     PostgresStore store(options);
     FAIL() << "opened a store on a closed port";
-  } catch (const StoreError& e) {
+  } catch (const StoreUnavailable& e) {
     EXPECT_EQ(std::string(e.what()).find("hunter2-secret"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("cannot connect"), std::string::npos) << e.what();
     // One line for one log line, however libpq laid its message out.
@@ -119,7 +119,7 @@ TEST_F(PostgresTest, ReplacesConnectionsTheServerClosed) {
     try {
       EXPECT_TRUE(store->accounts().HasAny());
       break;
-    } catch (const StoreError&) {
+    } catch (const StoreUnavailable&) {  // the request would be answered 503, Retry-After
       ++failures;
     }
   }
