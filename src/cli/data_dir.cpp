@@ -71,24 +71,4 @@ void WriteFileReplacing(const std::string& path, const std::string& content, uns
   WriteFile(path, content, mode, O_TRUNC);
 }
 
-DataDirLock::DataDirLock(const std::string& dir, Mode mode, const std::string& busy_reason) {
-  const std::string path = (std::filesystem::path(dir) / "coffer.lock").string();
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0) Fail("cannot open", path);
-  const int operation = (mode == Mode::kShared ? LOCK_SH : LOCK_EX) | LOCK_NB;
-  int rc;
-  do rc = ::flock(fd_, operation);
-  while (rc != 0 && errno == EINTR);
-  if (rc == 0) return;
-  const int error = errno;
-  ::close(fd_);
-  if (error == EWOULDBLOCK) throw std::runtime_error(busy_reason);
-  errno = error;
-  Fail("cannot lock", path);
-}
-
-DataDirLock::~DataDirLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
-}
-
 }  // namespace coffer::cli

@@ -27,21 +27,4 @@ void WriteNewFile(const std::string& path, const std::string& content, unsigned 
 // Writes `content` to `path` with `mode`, replacing it. Throws std::runtime_error.
 void WriteFileReplacing(const std::string& path, const std::string& content, unsigned mode);
 
-// An advisory lock on DIR/coffer.lock, held for the object's lifetime. Servers share it; a
-// master-key rotation needs it alone, because a running server keeps the old key in memory and
-// would seal new data keys under it after the rotation.
-class DataDirLock {
- public:
-  enum class Mode { kShared, kExclusive };
-
-  // Throws std::runtime_error naming `busy_reason` when the lock is held in a conflicting mode.
-  DataDirLock(const std::string& dir, Mode mode, const std::string& busy_reason);
-  DataDirLock(DataDirLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  DataDirLock& operator=(DataDirLock&&) = delete;
-  ~DataDirLock();
-
- private:
-  int fd_ = -1;
-};
-
 }  // namespace coffer::cli

@@ -71,6 +71,17 @@ crypto::Keyring OpenKeyring(store::MetaStore& meta, const std::string& data_dir,
   return keyring;
 }
 
+std::unique_ptr<store::ServingLease> HoldServingLease(store::MetaStore& meta,
+                                                      const crypto::Keyring& keyring,
+                                                      const std::string& data_dir,
+                                                      const std::string& master_key_file,
+                                                      std::function<void()> on_fenced) {
+  auto lease = meta.HoldServingLease(kCheckName, std::move(on_fenced));
+  VerifyAgainstStore(meta, keyring,
+                     master_key_file.empty() ? DefaultKeyPath(data_dir) : master_key_file);
+  return lease;
+}
+
 void MasterKeyGenerate(const MasterKeyGenerateOptions& options, std::ostream& out) {
   const crypto::MasterKey key = crypto::MasterKey::Generate();
   WriteNewFile(options.out, key.ToText(), 0600);
@@ -81,9 +92,6 @@ void MasterKeyGenerate(const MasterKeyGenerateOptions& options, std::ostream& ou
 
 void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options,
                      std::ostream& out) {
-  const DataDirLock lock(options.storage.data_dir, DataDirLock::Mode::kExclusive,
-                         "a coffer server is running on " + options.storage.data_dir +
-                             "; stop it before rotating the master key");
   const std::string old_path = options.master_key_file.empty()
                                    ? DefaultKeyPath(options.storage.data_dir)
                                    : options.master_key_file;
@@ -91,22 +99,26 @@ void MasterKeyRotate(store::Store& store, const MasterKeyRotateOptions& options,
   VerifyAgainstStore(store.meta(), old_keyring, old_path);
   const crypto::Keyring new_keyring(ReadKeyFile(options.new_key_file));
 
-  std::vector<store::WrappedDataKey> rewrapped;
-  for (const auto& [application_id, wrapped] : store.secrets().ListDataKeys()) {
-    const auto data_key = old_keyring.UnwrapDataKey(wrapped, application_id);
-    rewrapped.push_back({application_id, new_keyring.WrapDataKey(data_key, application_id)});
+  const auto rewrapped = store.secrets().RotateDataKeys(
+      [&](const store::WrappedDataKey& current) {
+        const auto data_key = old_keyring.UnwrapDataKey(current.wrapped, current.application_id);
+        return new_keyring.WrapDataKey(data_key, current.application_id);
+      },
+      kCheckName, new_keyring.MakeCheck());
+  if (rewrapped.outcome() == store::Outcome::kBusy) {
+    throw std::runtime_error(
+        "a coffer server is running on this storage; stop every server on every node before "
+        "rotating the master key");
   }
-  store.secrets().ReplaceDataKeys(rewrapped, kCheckName, new_keyring.MakeCheck());
   if (options.master_key_file.empty()) {
     // The default key file follows the data, so a plain `coffer serve` keeps working.
     const std::string staged = old_path + ".new";
     WriteFileReplacing(staged, ReadKeyFile(options.new_key_file).ToText(), 0600);
     std::filesystem::rename(staged, old_path);
   }
-  out << boost::json::serialize(
-             boost::json::object{{"result", 1},
-                                 {"data_keys", static_cast<int64_t>(rewrapped.size())},
-                                 {"master_key_id", new_keyring.master_key_id()}})
+  out << boost::json::serialize(boost::json::object{{"result", 1},
+                                                    {"data_keys", rewrapped.value()},
+                                                    {"master_key_id", new_keyring.master_key_id()}})
       << "\n";
 }
 

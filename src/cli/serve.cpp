@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <stop_token>
 #include <thread>
@@ -106,16 +107,22 @@ int RunServe(const ServeOptions& o) {
     PrepareDataDir(o.storage.data_dir);
     return 0;
   });
-  const DataDirLock lock = Startup("data directory", [&] {
-    return DataDirLock(o.storage.data_dir, DataDirLock::Mode::kShared,
-                       "a master-key rotation is in progress on " + o.storage.data_dir);
-  });
   common::SystemClock clock;
   const std::unique_ptr<store::Store> store = Startup("database", [&] {
     return store::Open(StorageFor(o.storage.data_dir, o.storage.postgres_url, o.storage.db_pool));
   });
   const crypto::Keyring keyring = Startup("master key", [&] {
     return OpenKeyring(store->meta(), o.storage.data_dir, o.master_key_file);
+  });
+  std::atomic<bool> fenced = false;
+  const auto lease = Startup("master key", [&] {
+    return HoldServingLease(store->meta(), keyring, o.storage.data_dir, o.master_key_file, [&] {
+      spdlog::critical(
+          "the master key was rotated while this node was cut off from the database; stopping "
+          "(restart it with the new master key)");
+      fenced = true;
+      server.Stop();
+    });
   });
   auto tls = TlsContext(o);
   const auto credentials = Startup(
@@ -146,7 +153,7 @@ int RunServe(const ServeOptions& o) {
   LogReady(o, server.port(), credentials);
   server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal});
   spdlog::info("stopped");
-  return 0;
+  return fenced ? 1 : 0;
 }
 
 }  // namespace coffer::cli

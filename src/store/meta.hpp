@@ -1,10 +1,23 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace coffer::store {
+
+// Held by a server for as long as it serves (SPEC 15): master-key rotation
+// (SecretStore::RotateDataKeys) is refused while any process on any node holds one, because a
+// server keeps the master key in memory. The lease lives with the storage, never in a node's
+// local files: a shared lock on the lock file beside the SQLite database, or a shared
+// PostgreSQL advisory lock on a session of its own. It ends when destroyed or when its process
+// dies.
+class ServingLease {
+ public:
+  virtual ~ServingLease() = default;
+};
 
 // Named values of the store itself (the master-key check) and its health. Coordination between
 // processes and nodes happens here, in the storage, never in local files. Owned by the Store;
@@ -21,6 +34,15 @@ class MetaStore {
   // afterwards: of racing callers with different values, every one gets the same winner, so a
   // caller whose value lost can tell.
   virtual std::string SetIfAbsent(const std::string& name, const std::string& value) = 0;
+
+  // Takes a serving lease. Throws StoreError when a rotation holds the storage now (saying so)
+  // or the storage fails. On PostgreSQL a lease whose session drops with the database is taken
+  // again by itself; meanwhile writes that create a data key throw StoreUnavailable. If the
+  // store value `watched` (the master-key check) changed while the lease was lost, it is not
+  // taken again: `on_fenced` runs once, on the lease's own thread, since this process no longer
+  // holds the key in force.
+  virtual std::unique_ptr<ServingLease> HoldServingLease(const std::string& watched,
+                                                         std::function<void()> on_fenced) = 0;
 };
 
 }  // namespace coffer::store

@@ -15,6 +15,7 @@ enum class Outcome {
   kConflict,         // a uniqueness rule would break
   kApplicationGone,  // the application that owns the data no longer exists
   kLimitExceeded,    // a configured quantity limit would be reached
+  kBusy,             // another process holds what the operation needs (a server serving)
 };
 
 // An Outcome and, when it is kOk, the value the operation produced. Implicitly constructed

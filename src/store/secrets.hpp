@@ -58,6 +58,8 @@ struct WrappedDataKey {
 using SealNewSecret = std::function<SealedSecretFields(int64_t secret_id)>;
 // The record to write in place of `current`, or nullopt to leave it as it is.
 using ReviseSecret = std::function<std::optional<SecretRecord>(const SecretRecord& current)>;
+// A data key wrapped under the new master key in place of `current` (master-key rotation).
+using RewrapDataKey = std::function<std::string(const WrappedDataKey& current)>;
 
 // Secrets and the data keys that seal them, of applications the caller has resolved. Every call
 // that names an application answers kApplicationGone, changing nothing, when that application
@@ -77,10 +79,12 @@ class SecretStore {
   virtual Result<std::string> EnsureDataKey(int64_t application_id, const std::string& wrapped) = 0;
   // Every data key, by application id.
   virtual std::vector<WrappedDataKey> ListDataKeys() = 0;
-  // Master-key rotation: replaces the given data keys and sets the store value `check_name`
-  // (MetaStore) to `check`, in one write. Keys of applications deleted meanwhile are skipped.
-  virtual void ReplaceDataKeys(const std::vector<WrappedDataKey>& keys,
-                               const std::string& check_name, const std::string& check) = 0;
+  // Master-key rotation: replaces every data key with `rewrap(key)` (a pure callback) and sets
+  // the store value `check_name` (MetaStore) to `check`, in one write. kOk with the number of
+  // keys rewrapped, or kBusy (nothing changed) while any serving lease is held. Writes that
+  // create a data key wait for it or come after it, so none escapes the rewrap.
+  virtual Result<int64_t> RotateDataKeys(const RewrapDataKey& rewrap, const std::string& check_name,
+                                         const std::string& check) = 0;
 
   // Inserts a secret, sealing its fields with `seal(new id)` inside the same write. kOk with
   // the record; kConflict when the name is taken in the application; kApplicationGone.

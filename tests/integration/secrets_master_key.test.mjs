@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { runCoffer } from './lib/harness.mjs';
+import { databaseUrl, runCoffer } from './lib/harness.mjs';
 import { expectOk } from './lib/api.mjs';
 import {
   addSecret,
@@ -102,6 +102,43 @@ async function assertRefused(data, argLists, { ids = [], what = 'a refused start
 /** Whether another process holds an exclusive lock on `file` (flock(1) fails at once then). */
 function lockHeld(file) {
   return spawnSync('flock', ['--shared', '--nonblock', file, 'true']).status !== 0;
+}
+
+// The lock a rotation holds while it runs ("coffers" in ASCII on PostgreSQL).
+const ROTATION_ADVISORY_LOCK = '27988508289626739';
+
+/**
+ * Takes the exclusive lock a rotation holds, from another process, until release(): on SQLite
+ * util-linux flock(1) on DIR/coffer.lock, on PostgreSQL psql holding the advisory lock.
+ */
+async function holdRotationLock(data) {
+  const url = await databaseUrl(data);
+  if (url) {
+    // psql holds the lock on its session until its input ends and it disconnects.
+    const psql = spawn('psql', ['-qX', url], { stdio: ['pipe', 'ignore', 'ignore'] });
+    psql.stdin.write(`SELECT pg_advisory_lock(${ROTATION_ADVISORY_LOCK});\n`);
+    await waitFor(() => spawnSync('psql', ['-qXtA', url, '-c',
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ExclusiveLock' AND granted"],
+    { encoding: 'utf8' }).stdout.trim() === '1');
+    return {
+      async release() {
+        const exited = new Promise((resolve) => psql.once('exit', resolve));
+        psql.stdin.end();
+        await exited;
+      },
+    };
+  }
+  // Its own process group, so that killing it also kills `sleep`, which inherits the lock.
+  const holder = spawn('flock', ['--exclusive', path.join(data, 'coffer.lock'), 'sleep', '30'],
+    { stdio: 'ignore', detached: true });
+  await waitFor(() => lockHeld(path.join(data, 'coffer.lock')));
+  return {
+    async release() {
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      process.kill(-holder.pid, 'SIGKILL');
+      await exited;
+    },
+  };
 }
 
 /** Polls `condition` every 20 ms for up to 5 s. */
@@ -281,23 +318,15 @@ describe('rotation and a running server exclude each other', () => {
     await assertReadableOn(data, [], [...expected, laterSecret]);
   });
 
-  test('a server started while a rotation holds the data directory -> exit 2, one line', async () => {
+  test('a server started while a rotation holds the storage -> exit 2, one line', async () => {
     const { data } = layout();
     const expected = await seeded(data);
-    // util-linux flock(1) takes the same exclusive lock a rotation holds, for as long as it runs.
-    // Its own process group, so that killing it also kills `sleep`, which inherits the lock.
-    const holder = spawn('flock', ['--exclusive', path.join(data, 'coffer.lock'), 'sleep', '30'], {
-      stdio: 'ignore',
-      detached: true,
-    });
+    const holder = await holdRotationLock(data);
     try {
-      await waitFor(() => lockHeld(path.join(data, 'coffer.lock')));
       const refused = await serveMustRefuse(data);
       assert.match(refused.line, /rotation is in progress/, refused.line);
     } finally {
-      const exited = new Promise((resolve) => holder.once('exit', resolve));
-      process.kill(-holder.pid, 'SIGKILL');
-      await exited;
+      await holder.release();
     }
     await assertReadableOn(data, [], expected);
   });

@@ -37,10 +37,12 @@ class RetryingSecretStore final : public store::SecretStore {
     Check();
     return inner_.ListDataKeys();
   }
-  void ReplaceDataKeys(const std::vector<store::WrappedDataKey>& keys, const std::string& name,
-                       const std::string& check) override {
+  store::Result<int64_t> RotateDataKeys(const store::RewrapDataKey& rewrap,
+                                        const std::string& name,
+                                        const std::string& check) override {
     Check();
-    inner_.ReplaceDataKeys(keys, name, check);
+    return inner_.RotateDataKeys([&](const auto& key) { return Twice([&] { return rewrap(key); }); },
+                                 name, check);
   }
   store::Result<store::SecretRecord> Add(int64_t app, const std::string& name, int64_t now,
                                          const store::SealNewSecret& seal) override {
@@ -189,7 +191,12 @@ TEST_F(SecretsTest, AnotherApplicationsDataKeyDoesNotOpen) {
   Add("b", "beta", std::nullopt, other_app_);
   // Give the application the other application's wrapped data key.
   const auto other_key = store_->secrets().GetDataKey(other_app_).value();
-  store_->secrets().ReplaceDataKeys({{app_, other_key}}, "master_key_check", keyring_.MakeCheck());
+  const auto rotated = store_->secrets().RotateDataKeys(
+      [&](const store::WrappedDataKey& key) {
+        return key.application_id == app_ ? other_key : key.wrapped;
+      },
+      "master_key_check", keyring_.MakeCheck());
+  ASSERT_TRUE(rotated.ok());
   EXPECT_THROW(Value(id), crypto::KeyringError);
 }
 

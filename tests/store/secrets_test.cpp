@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -238,11 +239,77 @@ TEST_P(SecretsTest, DataKeysAndMeta) {
       << "the first data key stays in force";
   EXPECT_EQ(meta().SetIfAbsent("check", "c1"), "c1");
   EXPECT_EQ(meta().SetIfAbsent("check", "c2"), "c1");
-  secrets().ReplaceDataKeys({{app_, "k1-rewrapped"}}, "check", "c2");
+  const auto rotated = secrets().RotateDataKeys(
+      [](const WrappedDataKey& key) { return key.wrapped + "-rewrapped"; }, "check", "c2");
+  EXPECT_EQ(rotated.value(), 1);
   EXPECT_EQ(secrets().GetDataKey(app_).value(), "k1-rewrapped");
   EXPECT_EQ(meta().Get("check"), "c2");
   Reopen();
   EXPECT_EQ(secrets().GetDataKey(app_).value(), "k1-rewrapped");
+}
+
+TEST_P(SecretsTest, RotationRewrapsEveryDataKeyAtOnce) {
+  secrets().EnsureDataKey(app_, "k-app");
+  secrets().EnsureDataKey(other_app_, "k-other");
+  meta().SetIfAbsent("check", "c1");
+  const auto rotated = secrets().RotateDataKeys(
+      [](const WrappedDataKey& key) { return "new:" + key.wrapped; }, "check", "c2");
+  EXPECT_EQ(rotated.value(), 2);
+  EXPECT_EQ(secrets().GetDataKey(app_).value(), "new:k-app");
+  EXPECT_EQ(secrets().GetDataKey(other_app_).value(), "new:k-other");
+  // A rewrap that fails (the old key does not open a data key) changes nothing at all.
+  EXPECT_THROW(secrets().RotateDataKeys(
+                   [&](const WrappedDataKey& key) -> std::string {
+                     if (key.application_id == other_app_) throw std::runtime_error("no");
+                     return "newer:" + key.wrapped;
+                   },
+                   "check", "c3"),
+               std::runtime_error);
+  EXPECT_EQ(secrets().GetDataKey(app_).value(), "new:k-app");
+  EXPECT_EQ(meta().Get("check"), "c2");
+}
+
+TEST_P(SecretsTest, RotationIsRefusedWhileAnyServingLeaseIsHeld) {
+  secrets().EnsureDataKey(app_, "k1");
+  meta().SetIfAbsent("check", "c1");
+  const auto rewrap = [](const WrappedDataKey& key) { return key.wrapped + "+"; };
+  {
+    // A server on another process or node holds a lease; the rotation runs here.
+    const auto node = OpenAnother();
+    const auto lease = node->meta().HoldServingLease("check", [] { ADD_FAILURE() << "fenced"; });
+    EXPECT_EQ(secrets().RotateDataKeys(rewrap, "check", "c2").outcome(), Outcome::kBusy);
+    EXPECT_EQ(secrets().GetDataKey(app_).value(), "k1");
+    EXPECT_EQ(meta().Get("check"), "c1");
+    // Leases are shared: a second server starts beside the first.
+    const auto second = meta().HoldServingLease("check", [] { ADD_FAILURE() << "fenced"; });
+    EXPECT_EQ(secrets().RotateDataKeys(rewrap, "check", "c2").outcome(), Outcome::kBusy);
+  }
+  // Once every server has stopped, the same rotation goes through.
+  EXPECT_EQ(secrets().RotateDataKeys(rewrap, "check", "c2").value(), 1);
+  EXPECT_EQ(secrets().GetDataKey(app_).value(), "k1+");
+}
+
+TEST_P(SecretsTest, NoServerStartsWhileARotationRuns) {
+  secrets().EnsureDataKey(app_, "k1");
+  const auto node = OpenAnother();
+  bool tried = false;
+  const auto rotated = secrets().RotateDataKeys(
+      [&](const WrappedDataKey& key) {
+        if (!tried) {  // inside the rotation's write, a server tries to start
+          tried = true;
+          try {
+            node->meta().HoldServingLease("check", [] {});
+            ADD_FAILURE() << "a lease was taken during a rotation";
+          } catch (const StoreError& e) {
+            EXPECT_NE(std::string(e.what()).find("rotation is in progress"), std::string::npos)
+                << e.what();
+          }
+        }
+        return key.wrapped + "+";
+      },
+      "check", "c2");
+  EXPECT_TRUE(tried);
+  EXPECT_EQ(rotated.value(), 1);
 }
 
 TEST_P(SecretsTest, ListDataKeysNamesEachApplication) {

@@ -36,6 +36,8 @@ class PostgresDatabase {
 
   // The URL of this database, for PostgresOptions or `--postgres`.
   const std::string& url() const { return url_; }
+  // The URL of the cluster's own test database, for what must not run inside this one.
+  const std::string& admin_url() const { return admin_url_; }
   const std::string& name() const { return name_; }
 
   // `url` with its database replaced by `database`: the path of a URI, or a later dbname

@@ -19,6 +19,8 @@ inline const char* OutcomeName(Outcome outcome) {
       return "kApplicationGone";
     case Outcome::kLimitExceeded:
       return "kLimitExceeded";
+    case Outcome::kBusy:
+      return "kBusy";
   }
   return "?";
 }

@@ -214,6 +214,8 @@ bool Connection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
 bool Connection::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
+int Connection::socket() const { return PQsocket(conn_); }
+
 bool Connection::LooksAlive() {
   if (broken() || InTransaction()) return false;
   // An idle session receives nothing unless the server is about to close it (it says why

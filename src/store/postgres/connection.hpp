@@ -136,6 +136,8 @@ class Connection {
   bool LooksAlive();
   // Whether a transaction is open (or failed and not yet rolled back).
   bool InTransaction() const;
+  // The session's socket, for waiting until the server says something (or goes away).
+  int socket() const;
 
  private:
   const std::string& Prepare(const char* sql);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -99,6 +100,16 @@ class Database {
   // Connections open now.
   std::size_t open_connections() const { return pool_.open(); }
 
+  // How a connection of this store opens (for a session kept outside the pool).
+  ConnectionOptions connection_options() const {
+    return {.url = options_.url, .connect_timeout_s = options_.connect_timeout_s};
+  }
+
+  // Whether a serving lease of this store has lost its session and not yet taken it again
+  // (serving_lease.hpp): until then no data key may be created.
+  bool serving_lease_lapsed() const { return serving_lease_lapsed_; }
+  void set_serving_lease_lapsed(bool lapsed) { serving_lease_lapsed_ = lapsed; }
+
  private:
   template <typename F>
   auto Attempt(F&& body) {
@@ -122,6 +133,7 @@ class Database {
 
   const PostgresOptions options_;
   Pool pool_;
+  std::atomic<bool> serving_lease_lapsed_ = false;
 };
 
 }  // namespace coffer::store::postgres

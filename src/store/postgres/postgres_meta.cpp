@@ -2,6 +2,8 @@
 
 #include "store/postgres/postgres_meta.hpp"
 
+#include "store/postgres/serving_lease.hpp"
+
 namespace coffer::store::postgres {
 
 bool PostgresMeta::Ping() {
@@ -32,6 +34,11 @@ std::string PostgresMeta::SetIfAbsent(const std::string& name, const std::string
             {Param::Text(name), Param::Bytes(value)})
         .Bytes(0, 0);
   });
+}
+
+std::unique_ptr<ServingLease> PostgresMeta::HoldServingLease(const std::string& watched,
+                                                             std::function<void()> on_fenced) {
+  return std::make_unique<PostgresServingLease>(db_, watched, std::move(on_fenced));
 }
 
 }  // namespace coffer::store::postgres

@@ -13,6 +13,8 @@ class PostgresMeta final : public MetaStore {
   bool Ping() override;
   std::optional<std::string> Get(std::string_view name) override;
   std::string SetIfAbsent(const std::string& name, const std::string& value) override;
+  std::unique_ptr<ServingLease> HoldServingLease(const std::string& watched,
+                                                 std::function<void()> on_fenced) override;
 
  private:
   Database& db_;

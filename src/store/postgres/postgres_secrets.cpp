@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include "store/postgres/serving_lease.hpp"
+
 namespace coffer::store::postgres {
 
 namespace {
@@ -67,8 +69,14 @@ Result<std::string> PostgresSecrets::GetDataKey(int64_t application_id) {
 
 Result<std::string> PostgresSecrets::EnsureDataKey(int64_t application_id,
                                                    const std::string& wrapped) {
+  if (db_.serving_lease_lapsed()) {
+    // A rotation may have run since: a key wrapped under this node's master key could be one
+    // no other node opens.
+    throw StoreUnavailable("this node's serving lease is being taken again");
+  }
   // On a conflict the no-op update returns the key in force (the first caller's).
-  return db_.Run([&](Connection& c) -> Result<std::string> {
+  return db_.Transact([&](Connection& c) -> Result<std::string> {
+    c.Exec("SELECT pg_advisory_xact_lock_shared($1)", {Param::Int(kServingLockKey)});
     const Rows rows = c.Exec(
         "WITH app AS (SELECT id FROM applications WHERE id = $1 FOR KEY SHARE) "
         "INSERT INTO data_keys (application_id, wrapped_key) SELECT id, $2::bytea FROM app "
@@ -92,18 +100,26 @@ std::vector<WrappedDataKey> PostgresSecrets::ListDataKeys() {
   });
 }
 
-void PostgresSecrets::ReplaceDataKeys(const std::vector<WrappedDataKey>& keys,
-                                      const std::string& check_name, const std::string& check) {
-  db_.Transact([&](Connection& c) {
-    for (const auto& key : keys) {
+Result<int64_t> PostgresSecrets::RotateDataKeys(const RewrapDataKey& rewrap,
+                                                const std::string& check_name,
+                                                const std::string& check) {
+  return db_.Transact([&](Connection& c) -> Result<int64_t> {
+    // Not while any node serves (each holds the lock shared), nor while a data key is being
+    // created; held until the commit.
+    if (!c.Exec("SELECT pg_try_advisory_xact_lock($1)", {Param::Int(kServingLockKey)}).Bool(0, 0)) {
+      return Outcome::kBusy;
+    }
+    const Rows keys = c.Exec("SELECT application_id, wrapped_key FROM data_keys FOR UPDATE");
+    for (int row = 0; row < keys.size(); ++row) {
+      const WrappedDataKey key{keys.Int(row, 0), keys.Bytes(row, 1)};
       c.Exec("UPDATE data_keys SET wrapped_key = $1 WHERE application_id = $2",
-             {Param::Bytes(key.wrapped), Param::Int(key.application_id)});
+             {Param::Bytes(rewrap(key)), Param::Int(key.application_id)});
     }
     c.Exec(
         "INSERT INTO meta (name, value) VALUES ($1, $2) "
         "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         {Param::Text(check_name), Param::Bytes(check)});
-    return true;
+    return static_cast<int64_t>(keys.size());
   });
 }
 

@@ -13,8 +13,8 @@ class PostgresSecrets final : public SecretStore {
   Result<std::string> GetDataKey(int64_t application_id) override;
   Result<std::string> EnsureDataKey(int64_t application_id, const std::string& wrapped) override;
   std::vector<WrappedDataKey> ListDataKeys() override;
-  void ReplaceDataKeys(const std::vector<WrappedDataKey>& keys, const std::string& check_name,
-                       const std::string& check) override;
+  Result<int64_t> RotateDataKeys(const RewrapDataKey& rewrap, const std::string& check_name,
+                                 const std::string& check) override;
   Result<SecretRecord> Add(int64_t application_id, const std::string& name, int64_t now,
                            const SealNewSecret& seal) override;
   Result<SecretRecord> Find(int64_t application_id, const SecretLookup& which) override;

@@ -1,5 +1,7 @@
 #include "store/sqlite/database.hpp"
 
+#include <filesystem>
+
 #include "store/sqlite/migrations.hpp"
 
 namespace coffer::store::sqlite {
@@ -12,6 +14,10 @@ Database::Database(SqliteOptions options) : options_(std::move(options)) {
 
 // The queue finishes pending writes before the writer connection closes.
 Database::~Database() { write_queue_.reset(); }
+
+std::string Database::lock_path() const {
+  return (std::filesystem::path(options_.path).parent_path() / "coffer.lock").string();
+}
 
 bool Database::ApplicationExists(Connection& c, int64_t application_id) {
   return StatementUse(c, "SELECT 1 FROM applications WHERE id = ?").Bind(1, application_id).Step();

@@ -39,6 +39,10 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // The file that serving leases and master-key rotations lock (MetaStore::HoldServingLease):
+  // coffer.lock beside the database file.
+  std::string lock_path() const;
+
   // Runs `read(Connection&)` on a reader connection inside one read transaction, so all its
   // statements see the same committed snapshot.
   template <typename F>

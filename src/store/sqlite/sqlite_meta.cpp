@@ -2,6 +2,8 @@
 
 #include "store/sqlite/sqlite_meta.hpp"
 
+#include "store/sqlite/file_lock.hpp"
+
 namespace coffer::store::sqlite {
 
 namespace {
@@ -37,6 +39,25 @@ std::string SqliteMeta::SetIfAbsent(const std::string& name, const std::string& 
     if (!in_force) throw StoreError("store value " + name + " vanished");
     return std::move(*in_force);
   });
+}
+
+namespace {
+
+class FileLease final : public ServingLease {
+ public:
+  explicit FileLease(FileLock lock) : lock_(std::move(lock)) {}
+
+ private:
+  FileLock lock_;
+};
+
+}  // namespace
+
+std::unique_ptr<ServingLease> SqliteMeta::HoldServingLease(const std::string&,
+                                                           std::function<void()>) {
+  FileLock lock(db_.lock_path(), FileLock::Mode::kShared);
+  if (!lock.held()) throw StoreError("a master-key rotation is in progress on this database");
+  return std::make_unique<FileLease>(std::move(lock));
 }
 
 }  // namespace coffer::store::sqlite

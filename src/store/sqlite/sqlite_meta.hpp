@@ -13,6 +13,10 @@ class SqliteMeta final : public MetaStore {
   bool Ping() override;
   std::optional<std::string> Get(std::string_view name) override;
   std::string SetIfAbsent(const std::string& name, const std::string& value) override;
+  // A shared lock on Database::lock_path(); it cannot be lost while the process lives, so
+  // `on_fenced` never runs.
+  std::unique_ptr<ServingLease> HoldServingLease(const std::string& watched,
+                                                 std::function<void()> on_fenced) override;
 
  private:
   Database& db_;

@@ -5,6 +5,8 @@
 #include <set>
 #include <variant>
 
+#include "store/sqlite/file_lock.hpp"
+
 namespace coffer::store::sqlite {
 
 namespace {
@@ -112,12 +114,21 @@ std::vector<WrappedDataKey> SqliteSecrets::ListDataKeys() {
   });
 }
 
-void SqliteSecrets::ReplaceDataKeys(const std::vector<WrappedDataKey>& keys,
-                                    const std::string& check_name, const std::string& check) {
-  db_.Write([&](Connection& c) {
+Result<int64_t> SqliteSecrets::RotateDataKeys(const RewrapDataKey& rewrap,
+                                              const std::string& check_name,
+                                              const std::string& check) {
+  // Held until the write has committed: no server can start meanwhile, and none serves now.
+  const FileLock alone(db_.lock_path(), FileLock::Mode::kExclusive);
+  if (!alone.held()) return Outcome::kBusy;
+  return db_.Write([&](Connection& c) -> Result<int64_t> {
+    std::vector<WrappedDataKey> keys;
+    {
+      StatementUse query(c, "SELECT application_id, wrapped_key FROM data_keys");
+      while (query.Step()) keys.push_back(WrappedDataKey{query.Int(0), query.Text(1)});
+    }
     for (const auto& key : keys) {
       StatementUse(c, "UPDATE data_keys SET wrapped_key = ? WHERE application_id = ?")
-          .BindBlob(1, key.wrapped)
+          .BindBlob(1, rewrap(key))
           .Bind(2, key.application_id)
           .Run();
     }
@@ -127,6 +138,7 @@ void SqliteSecrets::ReplaceDataKeys(const std::vector<WrappedDataKey>& keys,
         .Bind(1, check_name)
         .BindBlob(2, check)
         .Run();
+    return static_cast<int64_t>(keys.size());
   });
 }
 

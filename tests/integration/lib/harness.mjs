@@ -58,13 +58,36 @@ function withDatabase(url, name) {
   return u.toString();
 }
 
-function psql(sql) {
+function psql(sql, adminUrl = postgresAdminUrl()) {
   return new Promise((resolve, reject) => {
-    execFile('psql', [postgresAdminUrl(), '-qX', '-v', 'ON_ERROR_STOP=1', '-c', sql], (err, stdout, stderr) => {
+    execFile('psql', [adminUrl, '-qX', '-v', 'ON_ERROR_STOP=1', '-c', sql], (err, stdout, stderr) => {
       if (err) reject(new Error(`psql ${sql}: ${stderr || err.message}`));
       else resolve();
     });
   });
+}
+
+let createdCount = 0;
+
+/**
+ * Creates a fresh empty database on a PostgreSQL cluster: the one named by `adminUrl` (a URL
+ * whose role may create databases), by default COFFER_TEST_POSTGRES_URL's, whatever
+ * COFFER_TEST_BACKEND says. Resolves {name, url (the admin URL naming the new database),
+ * drop()}; drop() removes it WITH (FORCE), ending the sessions still connected, and may be
+ * called more than once.
+ */
+export async function createDatabase({ adminUrl = postgresAdminUrl(), prefix = 'coffer_db' } = {}) {
+  const name = `${prefix}_${process.pid}_${createdCount++}`;
+  await psql(`CREATE DATABASE ${name}`, adminUrl);
+  let dropped = null;
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop() {
+      dropped ??= psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, adminUrl);
+      return dropped;
+    },
+  };
 }
 
 const databases = new Map(); // resolved data directory -> Promise of {name, url}
@@ -106,6 +129,12 @@ export async function dumpDatabase(dataDir, file) {
     });
   });
   return true;
+}
+
+/** The PostgreSQL URL of data directory `dataDir`'s database, or null on SQLite. */
+export async function databaseUrl(dataDir) {
+  if (!ON_POSTGRES) return null;
+  return (await storageArgs(dataDir))[1];
 }
 
 /** `args` with the storage options of the data directory they name (`--data DIR`), if any. */

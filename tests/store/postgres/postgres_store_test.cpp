@@ -11,6 +11,7 @@
 
 #include "postgres_fixture.hpp"
 #include "store/postgres/migrations.hpp"
+#include "store/postgres/serving_lease.hpp"
 
 namespace coffer::store::postgres {
 namespace {
@@ -198,6 +199,105 @@ TEST_F(PostgresTest, ArrayElementsAreLiteral) {
   }
   EXPECT_EQ(store->secrets().Delete(app, {false, {}, names}), kDeleted);
   EXPECT_EQ(store->secrets().List(app, "", 0, 10)->total_count, 0);
+}
+
+}  // namespace
+}  // namespace coffer::store::postgres
+
+namespace coffer::store::postgres {
+namespace {
+
+// A database that is away, as during a restart: every session on it but `keep` is ended and
+// no new one may connect until Return().
+class Outage {
+ public:
+  Outage(const std::string& admin_url, std::string database, Connection& keep)
+      : admin_(ConnectionOptions{.url = admin_url}), database_(std::move(database)) {
+    admin_.Script(("ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS false").c_str());
+    const int64_t kept = keep.Exec("SELECT pg_backend_pid()").Int(0, 0);
+    admin_.Exec(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+        "WHERE datname = $1 AND pid <> $2",
+        {Param::Text(database_), Param::Int(kept)});
+  }
+  void Return() {
+    admin_.Script(("ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS true").c_str());
+  }
+
+ private:
+  Connection admin_;
+  const std::string database_;
+};
+
+// Polls `condition` for up to 10 s.
+template <typename F>
+bool Eventually(F condition) {
+  for (int i = 0; i < 100; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+bool RotationRefused(Store& store) {
+  return store.secrets()
+             .RotateDataKeys([](const WrappedDataKey& key) { return key.wrapped; }, "check", "c1")
+             .outcome() == Outcome::kBusy;
+}
+
+TEST_F(PostgresTest, AServingLeaseLostWithItsSessionIsTakenAgain) {
+  const auto node = Open();
+  const int64_t app = MakeApplication(*node);
+  node->meta().SetIfAbsent("check", "c1");
+  std::atomic<bool> fenced = false;
+  const auto lease = node->meta().HoldServingLease("check", [&] { fenced = true; });
+  EXPECT_TRUE(RotationRefused(*Open()));
+
+  const auto admin = Session();
+  Outage outage(database_.admin_url(), database_.name(), *admin);
+  // Until the lease is back, this node creates no data key: a rotation could run meanwhile.
+  EXPECT_TRUE(Eventually([&] {
+    try {
+      node->secrets().EnsureDataKey(app, "k1");
+      return false;
+    } catch (const StoreUnavailable& e) {
+      return std::string(e.what()).find("serving lease") != std::string::npos;
+    }
+  })) << "the lost lease went unnoticed";
+  outage.Return();
+  EXPECT_TRUE(Eventually([&] {
+    try {
+      return node->secrets().EnsureDataKey(app, "k1").ok();
+    } catch (const StoreUnavailable&) {
+      return false;
+    }
+  })) << "the lease was never taken again";
+  EXPECT_TRUE(RotationRefused(*Open())) << "the lease is held again";
+  EXPECT_FALSE(fenced);
+}
+
+TEST_F(PostgresTest, ANodeWhoseKeyWasRotatedWhileItWasCutOffIsFenced) {
+  const auto node = Open();
+  const int64_t app = MakeApplication(*node);
+  node->meta().SetIfAbsent("check", "c1");
+  std::atomic<bool> fenced = false;
+  const auto lease = node->meta().HoldServingLease("check", [&] { fenced = true; });
+
+  // While the node is cut off, an operator rotates the master key.
+  const auto admin = Session();
+  Outage outage(database_.admin_url(), database_.name(), *admin);
+  admin->Script("BEGIN");
+  ASSERT_TRUE(admin->Exec("SELECT pg_try_advisory_xact_lock($1)", {Param::Int(kServingLockKey)})
+                  .Bool(0, 0));
+  admin->Exec(
+      "INSERT INTO meta (name, value) VALUES ('check', 'c2') "
+      "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  admin->Script("COMMIT");
+  outage.Return();
+
+  ASSERT_TRUE(Eventually([&] { return fenced.load(); }));
+  EXPECT_THROW(node->secrets().EnsureDataKey(app, "k1"), StoreUnavailable);
+  EXPECT_FALSE(RotationRefused(*Open())) << "a fenced node holds no lease";
 }
 
 }  // namespace
