@@ -4,6 +4,14 @@
 #                                  socket inside DIR, creates a role and a database for the tests
 #                                  and prints their connection URL on stdout
 #   pg-test-cluster.sh stop DIR    stops that server and removes DIR
+#   pg-test-cluster.sh stop-server DIR   stops that server (fast shutdown: open sessions are
+#                                  ended), keeping DIR, its data and its port for start-server
+#   pg-test-cluster.sh start-server DIR  starts it again on the same port, so the URL that start
+#                                  printed works again (for tests of database outages)
+#   pg-test-cluster.sh pause-server DIR  freezes that server (SIGSTOP to it and its children): it
+#                                  keeps its connections and port but answers nothing, like a
+#                                  database behind a network partition
+#   pg-test-cluster.sh resume-server DIR thaws it (SIGCONT)
 # As root the server runs as the `postgres` system user (PostgreSQL refuses to run as root), so
 # DIR's parent must be reachable by that user. PG_BINDIR overrides where the server binaries are.
 set -euo pipefail
@@ -47,15 +55,21 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Starts the server on a random free port; another process may take the port between the check
-# and the bind, so a failed start tries another.
+run_server() {
+  local bindir=$1 dir=$2 port=$3
+  as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
+    -o "-p $port -k $dir/socket -c listen_addresses=127.0.0.1" >/dev/null
+}
+
+# Starts the server on a random free port and remembers it in DIR/port; another process may take
+# the port between the check and the bind, so a failed start tries another.
 start_server() {
   local bindir=$1 dir=$2 attempt port
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$((20000 + RANDOM % 40000))
     port_in_use "$port" && continue
-    if as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
-      -o "-p $port -k $dir/socket -c listen_addresses=127.0.0.1" >/dev/null; then
+    if run_server "$bindir" "$dir" "$port"; then
+      echo "$port" >"$dir/port"
       echo "$port"
       return
     fi
@@ -92,23 +106,68 @@ EOF
   echo "postgresql://$kRole:$password@127.0.0.1:$port/$kDatabase"
 }
 
-stop() {
+stop_server() {
   local dir=$1 bindir
   [ -e "$dir/$kMarker" ] || die "$dir is not a test cluster made by this script"
   bindir=$(find_bindir)
   if [ -f "$dir/data/postmaster.pid" ]; then
+    resume_server "$dir" 2>/dev/null || true  # a paused server would never stop
     as_server "$bindir/pg_ctl" stop -w -t 60 -m fast -D "$dir/data" >/dev/null ||
       die "the server in $dir did not stop"
   fi
-  rm -rf "$dir"
 }
 
-[ $# -eq 2 ] || die "usage: $0 start|stop DIR"
+stop() {
+  stop_server "$1"
+  rm -rf "$1"
+}
+
+start_server_again() {
+  local dir=$1 bindir
+  [ -e "$dir/$kMarker" ] || die "$dir is not a test cluster made by this script"
+  [ -f "$dir/port" ] || die "$dir has no recorded port"
+  [ ! -f "$dir/data/postmaster.pid" ] || die "the server in $dir is running"
+  bindir=$(find_bindir)
+  run_server "$bindir" "$dir" "$(cat "$dir/port")" ||
+    die "the server did not start on port $(cat "$dir/port"); see $dir/server.log"
+}
+
+# The server's main process and its children (backends, background workers).
+server_pids() {
+  local dir=$1 main
+  [ -e "$dir/$kMarker" ] || die "$dir is not a test cluster made by this script"
+  [ -f "$dir/data/postmaster.pid" ] || die "the server in $dir is not running"
+  main=$(head -n 1 "$dir/data/postmaster.pid")
+  echo "$main"
+  ps -o pid= --ppid "$main" || true
+}
+
+# The main process first, so that it forks no child that the second pass misses.
+pause_server() {
+  local dir=$1 main
+  main=$(server_pids "$dir" | head -n 1)
+  kill -STOP "$main"
+  sleep 0.2
+  # shellcheck disable=SC2046  # one pid a word
+  kill -STOP $(server_pids "$dir")
+}
+
+resume_server() {
+  # shellcheck disable=SC2046
+  kill -CONT $(server_pids "$1")
+}
+
+readonly kUsage="usage: $0 start|stop|stop-server|start-server|pause-server|resume-server DIR"
+[ $# -eq 2 ] || die "$kUsage"
 # An absolute DIR, and a working directory the server's user can enter.
 target=$(realpath -m "$2")
 cd /
 case "$1" in
   start) start "$target" ;;
   stop) stop "$target" ;;
-  *) die "usage: $0 start|stop DIR" ;;
+  stop-server) stop_server "$target" ;;
+  start-server) start_server_again "$target" ;;
+  pause-server) pause_server "$target" ;;
+  resume-server) resume_server "$target" ;;
+  *) die "$kUsage" ;;
 esac

@@ -7,6 +7,7 @@
 #include "cli/command_line.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/master_key.hpp"
+#include "cli/migrate.hpp"
 #include "cli/operator_commands.hpp"
 #include "cli/serve.hpp"
 #include "store/open.hpp"
@@ -28,6 +29,9 @@ int RunOperatorCommand(const cli::Command& command) {
         using Options = std::decay_t<decltype(o)>;
         if constexpr (std::is_same_v<Options, cli::MasterKeyGenerateOptions>) {
           cli::MasterKeyGenerate(o, std::cout);
+          return 0;
+        } else if constexpr (std::is_same_v<Options, cli::MigrateOptions>) {
+          cli::Migrate(o, std::cout);
           return 0;
         } else if constexpr (std::is_same_v<Options, cli::ServeOptions>) {
           return cli::RunServe(o);

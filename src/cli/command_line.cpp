@@ -274,6 +274,12 @@ Command ParseCommandLine(int argc, const char* const* argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  MigrateOptions migrate;
+  auto* migrate_cmd = app.add_subcommand(
+      "migrate", "copy the SQLite store in --data into an empty PostgreSQL database (stopped)");
+  AddStorage(*migrate_cmd, migrate.storage);
+  migrate_cmd->get_option("--postgres")->required();
+
   std::vector<std::string> args = WithConfigFile(std::vector<std::string>(argv, argv + argc));
   // CLI11 parses a reversed vector (it pops from the back) without the program name.
   std::reverse(args.begin(), args.end());
@@ -302,6 +308,7 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   if (key_delete_cmd->parsed()) return key_delete;
   if (key_generate_cmd->parsed()) return key_generate;
   if (rotate_cmd->parsed()) return rotate;
+  if (migrate_cmd->parsed()) return migrate;
   return app_create;
 }
 

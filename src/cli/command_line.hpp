@@ -9,7 +9,7 @@ namespace coffer::cli {
 
 using Command = std::variant<ServeOptions, AccountCreateOptions, AccountApiKeyOptions,
                              KeyCreateOptions, KeyListOptions, KeyDeleteOptions, AppCreateOptions,
-                             MasterKeyGenerateOptions, MasterKeyRotateOptions>;
+                             MasterKeyGenerateOptions, MasterKeyRotateOptions, MigrateOptions>;
 
 // The command line is wrong: print `what()` as one line and exit with status 2.
 class UsageError : public std::runtime_error {

@@ -82,6 +82,12 @@ struct MasterKeyGenerateOptions {
   std::string out;
 };
 
+// `coffer migrate --data DIR --postgres URL` (SPEC 15): the SQLite store in DIR into the empty
+// PostgreSQL database at URL.
+struct MigrateOptions {
+  StorageOptions storage;  // postgres_url required
+};
+
 struct MasterKeyRotateOptions {
   StorageOptions storage;
   std::string master_key_file;  // the current key; empty: DATA/master.key

@@ -20,8 +20,8 @@ inline constexpr int64_t kServingLockKey = 0x636f6666657273;
 
 // MetaStore::HoldServingLease on PostgreSQL. A keeper thread watches the session's socket; when
 // the session drops (a database restart), the store's lease counts as lapsed until a new
-// session holds the lock again (tried once a second), and if the watched value changed meanwhile (a rotation ran
-// while this node was cut off) `on_fenced` runs and the lease is never taken again.
+// session holds the lock again (tried once a second), and if the watched value changed meanwhile (a
+// rotation ran while this node was cut off) `on_fenced` runs and the lease is never taken again.
 class PostgresServingLease final : public ServingLease {
  public:
   // Takes the lock and reads `watched`. Throws StoreError, saying so when a rotation holds the
@@ -45,7 +45,7 @@ class PostgresServingLease final : public ServingLease {
   const std::function<void()> on_fenced_;
   std::optional<std::string> watched_value_;
   std::unique_ptr<Connection> session_;  // the keeper's alone once it runs
-  int stop_fd_ = -1;  // an eventfd the destructor writes to end the keeper
+  int stop_fd_ = -1;                     // an eventfd the destructor writes to end the keeper
   std::thread keeper_;
 };
 

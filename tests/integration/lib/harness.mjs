@@ -252,6 +252,17 @@ export async function startServer({ plain = false, args = [], dataDir, env } = {
   const port = Number(match[3]);
   const credsPath = path.join(data, 'credentials.json');
   const certPath = path.join(data, 'tls', 'cert.pem');
+  let creds;
+  let ca;
+  try {
+    creds = JSON.parse(fs.readFileSync(credsPath, 'utf8'));
+    ca = tls ? fs.readFileSync(certPath) : undefined;
+  } catch (err) {
+    // No server is left running behind a failed start.
+    proc.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
   const server = {
     proc,
     port,
@@ -259,8 +270,8 @@ export async function startServer({ plain = false, args = [], dataDir, env } = {
     dataDir: data,
     credsPath,
     certPath,
-    ca: tls ? fs.readFileSync(certPath) : undefined,
-    creds: JSON.parse(fs.readFileSync(credsPath, 'utf8')),
+    ca,
+    creds,
     output: out,
     exited,
     /** Sends SIGTERM, waits for the exit; resolves {code, signal}. */
