@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "common/utf8.hpp"
@@ -180,7 +181,8 @@ std::vector<std::string> Rows::TextArray(int row, int column) const {
   return elements;
 }
 
-Connection::Connection(const ConnectionOptions& options) {
+Connection::Connection(const ConnectionOptions& options)
+    : statement_timeout_(options.statement_timeout) {
   // Defaults first: anything `url` names overrides them (libpq processes these in order).
   // Keepalives notice a server gone while a session idles, the user timeout one gone while a
   // statement is in flight, so that a call fails instead of waiting for ever.
@@ -210,7 +212,7 @@ Connection::Connection(const ConnectionOptions& options) {
 
 Connection::~Connection() { PQfinish(conn_); }
 
-bool Connection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+bool Connection::broken() const { return timed_out_ || PQstatus(conn_) != CONNECTION_OK; }
 
 bool Connection::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
@@ -228,7 +230,7 @@ const std::string& Connection::Prepare(const char* sql) {
   const auto found = prepared_.find(sql);
   if (found != prepared_.end()) return found->second;
   std::string name = "coffer_" + std::to_string(prepared_.size() + 1);
-  Check(PQprepare(conn_, name.c_str(), sql, 0, nullptr));
+  Check(Await(PQsendPrepare(conn_, name.c_str(), sql, 0, nullptr) != 0));
   return prepared_.emplace(sql, std::move(name)).first->second;
 }
 
@@ -242,11 +244,48 @@ Rows Connection::Exec(const char* sql, const std::vector<Param>& params) {
     lengths.push_back(static_cast<int>(param.data().size()));
     formats.push_back(param.binary() ? 1 : 0);
   }
-  return Check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
-                              lengths.data(), formats.data(), /*resultFormat=binary*/ 1));
+  return Check(Await(PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                         values.data(), lengths.data(), formats.data(),
+                                         /*resultFormat=binary*/ 1) != 0));
 }
 
-void Connection::Script(const char* sql) { Check(PQexec(conn_, sql)); }
+void Connection::Script(const char* sql) { Check(Await(PQsendQuery(conn_, sql) != 0)); }
+
+pg_result* Connection::Await(bool sent) {
+  if (timed_out_) throw StoreUnavailable("the PostgreSQL session timed out before");
+  if (!sent) return nullptr;
+  const auto deadline = std::chrono::steady_clock::now() + statement_timeout_;
+  pg_result* kept = nullptr;
+  while (true) {
+    while (PQisBusy(conn_) == 0) {
+      pg_result* next = PQgetResult(conn_);
+      if (next == nullptr) return kept;
+      // As PQexec: the first error wins (the server skips what follows it), else the last.
+      const bool kept_failed = kept != nullptr && PQresultStatus(kept) == PGRES_FATAL_ERROR;
+      if (kept_failed) {
+        PQclear(next);
+      } else {
+        PQclear(kept);
+        kept = next;
+      }
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    const int ready = left.count() > 0 ? ::poll(&fd, 1, static_cast<int>(left.count())) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      PQclear(kept);
+      timed_out_ = true;
+      throw StoreUnavailable("PostgreSQL did not answer within " +
+                             std::to_string(statement_timeout_.count()) + " ms");
+    }
+    if (PQconsumeInput(conn_) == 0) {
+      PQclear(kept);
+      return nullptr;
+    }
+  }
+}
 
 Rows Connection::Check(pg_result* result) {
   Rows rows(result);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -107,6 +108,10 @@ struct ConnectionOptions {
   std::string url;
   // Seconds to wait for the server when connecting, unless `url` says otherwise.
   int connect_timeout_s = 3;
+  // Longest wait for the answer to one statement. A server that stops answering (frozen, or cut
+  // off without a reset) then costs the session, which is dropped, and the call throws
+  // StoreUnavailable instead of waiting for ever.
+  std::chrono::milliseconds statement_timeout{7'000};
 };
 
 // One session with the server: durable commits (synchronous_commit on), UTF-8, READ COMMITTED
@@ -141,9 +146,14 @@ class Connection {
 
  private:
   const std::string& Prepare(const char* sql);
+  // The result of the statement just sent (the first error of several, else the last), within
+  // statement_timeout; nullptr when the session broke.
+  pg_result* Await(bool sent);
   Rows Check(pg_result* result);
 
   pg_conn* conn_;
+  std::chrono::milliseconds statement_timeout_;
+  bool timed_out_ = false;  // an answer never came: the session's state is unknown
   // SQL text -> name of its prepared statement on this session.
   std::unordered_map<std::string, std::string> prepared_;
 };

@@ -302,3 +302,25 @@ TEST_F(PostgresTest, ANodeWhoseKeyWasRotatedWhileItWasCutOffIsFenced) {
 
 }  // namespace
 }  // namespace coffer::store::postgres
+
+namespace coffer::store::postgres {
+namespace {
+
+TEST_F(PostgresTest, AStatementWithoutAnAnswerInTimeIsUnavailableAndEndsItsSession) {
+  // pg_sleep stands for a server that stopped answering (frozen, or cut off without a reset).
+  Connection session(
+      ConnectionOptions{.url = database_.url(), .statement_timeout = std::chrono::milliseconds(300)});
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(session.Exec("SELECT pg_sleep(5)"), StoreUnavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_TRUE(session.broken()) << "a session in an unknown state is never reused";
+  EXPECT_THROW(session.Exec("SELECT 1"), StoreUnavailable);
+  // Answers that come in time are unaffected, several statements in one script included.
+  Connection fine(ConnectionOptions{.url = database_.url()});
+  fine.Script("SELECT 1; SELECT pg_sleep(0.1); SELECT 2");
+  EXPECT_THROW(fine.Script("SELECT 1; SELECT 1/0; SELECT 2"), StoreError);
+  EXPECT_EQ(fine.Exec("SELECT 41 + 1").Int(0, 0), 42);
+}
+
+}  // namespace
+}  // namespace coffer::store::postgres
