@@ -14,6 +14,7 @@
 #   pg-test-cluster.sh resume-server DIR thaws it (SIGCONT)
 # As root the server runs as the `postgres` system user (PostgreSQL refuses to run as root), so
 # DIR's parent must be reachable by that user. PG_BINDIR overrides where the server binaries are.
+# PG_DURABLE=1 keeps fsync and full-page writes on (benchmarks); by default they are off.
 set -euo pipefail
 
 readonly kRole=coffer_test
@@ -88,12 +89,12 @@ start() {
   as_server "$bindir/initdb" -D "$dir/data" -E UTF8 --locale=C --auth-local=peer \
     --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 || die "initdb failed; see $dir/initdb.log"
   # The cluster is deleted when the tests end, so flushing to disk buys nothing and slows every
-  # test; many stores with their own pools run at once.
-  cat >>"$dir/data/postgresql.conf" <<EOF
-fsync = off
-full_page_writes = off
-max_connections = 300
-EOF
+  # test; many stores with their own pools run at once. PG_DURABLE=1 keeps PostgreSQL's durable
+  # defaults, for benchmarks.
+  echo "max_connections = 300" >>"$dir/data/postgresql.conf"
+  if [ "${PG_DURABLE:-0}" != 1 ]; then
+    printf 'fsync = off\nfull_page_writes = off\n' >>"$dir/data/postgresql.conf"
+  fi
   port=$(start_server "$bindir" "$dir")
   password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   # The tests' role creates a database per test file; dropping one WITH (FORCE) may have to end
