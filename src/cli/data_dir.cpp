@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -40,6 +41,25 @@ void WriteFile(const std::string& path, const std::string& content, unsigned mod
 
 }  // namespace
 
+void RequirePrivate(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return;
+    Fail("cannot inspect", path);
+  }
+  if (st.st_uid != ::geteuid()) {
+    throw std::runtime_error(path + " belongs to uid " + std::to_string(st.st_uid) +
+                             ", not to this user (uid " + std::to_string(::geteuid()) +
+                             "); refusing to trust it");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw std::runtime_error(path + " is writable by group or others (mode " + mode +
+                             "); refusing to trust it (chmod go-w " + path + ")");
+  }
+}
+
 void PrepareDataDir(const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {
@@ -51,6 +71,11 @@ void PrepareDataDir(const std::string& dir) {
     throw std::runtime_error("data directory " + dir + " is not a directory");
   }
   if (::access(dir.c_str(), R_OK | W_OK | X_OK) != 0) Fail("data directory is not writable:", dir);
+  const std::filesystem::path root(dir);
+  for (const auto& trusted : {root, root / "coffer.db", root / "coffer.db-wal",
+                              root / "coffer.db-shm", root / "tls", root / "tls" / "key.pem"}) {
+    RequirePrivate(trusted.string());
+  }
 }
 
 store::StorageOptions StorageIn(const std::string& dir) {

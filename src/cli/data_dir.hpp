@@ -8,9 +8,16 @@
 
 namespace coffer::cli {
 
-// Creates `dir` (mode 0700) if missing and checks that this process can write into it.
-// Throws std::runtime_error naming the problem.
+// Creates `dir` (mode 0700) if missing and checks that this process can write into it and that
+// it, and the files Coffer trusts inside it (the SQLite database and its WAL, the TLS key), are
+// private (RequirePrivate). Throws std::runtime_error naming the problem.
 void PrepareDataDir(const std::string& dir);
+
+// Refuses (std::runtime_error naming `path`, its owner or mode, and the fix) a file or directory
+// that another user owns or that group or others may write: another local user could have
+// planted or could swap what Coffer trusts (a master key, a database, a TLS key). A missing
+// path passes.
+void RequirePrivate(const std::string& path);
 
 // The storage a data directory holds: the SQLite database DIR/coffer.db.
 store::StorageOptions StorageIn(const std::string& dir);

@@ -20,6 +20,7 @@ std::string DefaultKeyPath(const std::string& data_dir) {
 }
 
 crypto::MasterKey ReadKeyFile(const std::string& path) {
+  RequirePrivate(path);  // a key another user could write is a key they chose
   std::ifstream file(path, std::ios::binary);
   if (!file) throw std::runtime_error("cannot read master key file " + path);
   std::ostringstream text;

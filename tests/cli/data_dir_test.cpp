@@ -3,6 +3,13 @@
 #include "cli/data_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "support/temp_dir.hpp"
 
 namespace coffer::cli {
 namespace {
@@ -19,6 +26,63 @@ TEST(StorageForTest, WithAUrlPostgresqlWithThePoolSize) {
   EXPECT_EQ(storage.postgres_url, "postgresql://coffer@db.internal/coffer");
   EXPECT_EQ(storage.db_pool, 4u);
   EXPECT_EQ(storage.sqlite_path, "") << "no SQLite file is named next to a PostgreSQL database";
+}
+
+// The one-line refusal RequirePrivate gives `path`, or "" when it passes.
+std::string Refusal(const std::string& path) {
+  try {
+    RequirePrivate(path);
+    return "";
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+}
+
+void Touch(const std::string& path, mode_t mode) {
+  std::ofstream(path) << "x";
+  ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+}
+
+TEST(RequirePrivateTest, OwnFilesThatOnlyTheOwnerWritesPass) {
+  testing_support::TempDir dir;
+  Touch(dir.File("key"), 0600);
+  Touch(dir.File("readable"), 0644);
+  EXPECT_EQ(Refusal(dir.File("key")), "");
+  EXPECT_EQ(Refusal(dir.File("readable")), "");
+  EXPECT_EQ(Refusal(dir.File("missing")), "") << "what does not exist yet is created private";
+}
+
+TEST(RequirePrivateTest, GroupOrOtherWritableIsRefusedNamingTheModeAndTheFix) {
+  testing_support::TempDir dir;
+  for (const mode_t mode : {0666, 0620, 0602, 0777}) {
+    Touch(dir.File("key"), mode);
+    const std::string refusal = Refusal(dir.File("key"));
+    EXPECT_NE(refusal.find("writable by group or others"), std::string::npos) << refusal;
+    EXPECT_NE(refusal.find("chmod go-w " + dir.File("key")), std::string::npos) << refusal;
+    EXPECT_EQ(refusal.find('\n'), std::string::npos) << "one line";
+  }
+}
+
+TEST(RequirePrivateTest, ADataDirectoryOthersCanWriteIsRefusedBeforeAnythingIsWritten) {
+  testing_support::TempDir dir;
+  const std::string data = dir.File("data");
+  ASSERT_EQ(::mkdir(data.c_str(), 0700), 0);
+  ASSERT_EQ(::chmod(data.c_str(), 0777), 0);
+  EXPECT_THROW(PrepareDataDir(data), std::runtime_error);
+  ASSERT_EQ(::chmod(data.c_str(), 0700), 0);
+  Touch(data + "/coffer.db", 0666);  // a planted database
+  EXPECT_THROW(PrepareDataDir(data), std::runtime_error);
+  ASSERT_EQ(::chmod((data + "/coffer.db").c_str(), 0600), 0);
+  EXPECT_NO_THROW(PrepareDataDir(data));
+}
+
+TEST(RequirePrivateTest, AnotherUsersFileIsRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give a file to another user";
+  testing_support::TempDir dir;
+  Touch(dir.File("key"), 0600);
+  ASSERT_EQ(::chown(dir.File("key").c_str(), 65534, 65534), 0);
+  const std::string refusal = Refusal(dir.File("key"));
+  EXPECT_NE(refusal.find("belongs to uid 65534"), std::string::npos) << refusal;
 }
 
 }  // namespace
