@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "api/wiping_json.hpp"
+
 namespace coffer::api {
 
 using common::ErrorCode;
@@ -84,7 +86,8 @@ std::string RenderUnavailable() {
 }
 
 std::string RenderSuccess(const boost::json::object& members) {
-  return boost::json::serialize(members);
+  // GetSecretValue's answer carries a secret value.
+  return SerializeWiping(members);
 }
 
 }  // namespace coffer::api

@@ -4,6 +4,8 @@
 #include <charconv>
 
 #include "api/errors.hpp"
+#include "api/wiping_json.hpp"
+#include "common/secure_string.hpp"
 
 namespace coffer::api {
 
@@ -47,7 +49,18 @@ void DecodeJsonBody(std::string_view body, Params& params) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 4;
-  const json::value document = json::parse(body, ec, {}, options);
+  // The body may carry a secret value: the tree, and the parser's scratch space (where short
+  // strings live while it builds), are wiped when freed.
+  constexpr std::size_t kScratch = 2048;
+  unsigned char scratch[kScratch];
+  struct WipeScratch {
+    unsigned char* bytes;
+    ~WipeScratch() { common::WipeBytes(bytes, kScratch); }
+  } wipe_scratch{scratch};
+  json::parser parser(WipingJsonStorage(), options, scratch, kScratch);
+  parser.reset(WipingJsonStorage());
+  parser.write(body.data(), body.size(), ec);
+  const json::value document = ec ? json::value() : parser.release();
   if (ec) Malformed("not JSON");
   if (!document.is_object()) Malformed("not an object");
   for (const auto& [name, value] : document.get_object()) {

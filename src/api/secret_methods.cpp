@@ -1,6 +1,7 @@
 #include "api/secret_methods.hpp"
 
 #include "api/application_resolver.hpp"
+#include "api/wiping_json.hpp"
 #include "common/api_error.hpp"
 #include "common/strings.hpp"
 #include "common/timestamp.hpp"
@@ -103,9 +104,15 @@ json::object GetSecretValue(const service::Applications& applications, service::
   auto revealed = secrets.Reveal(call.principal.account_id, application_id, ref);
   if (revealed.outcome() == store::Outcome::kNotFound) throw UnknownSecret(ref);
   const auto [secret, value] = ValueOf(std::move(revealed), call);
-  json::object item = SecretJson(secret);
+  // The whole answer lives in storage that is wiped when freed: it holds the value.
+  const json::storage_ptr wiping = WipingJsonStorage();
+  json::object item(SecretJson(secret), wiping);
   item["secret_value"] = value.view();
-  return json::object{{"result", json::array{std::move(item)}}};
+  json::array result(wiping);
+  result.push_back(std::move(item));
+  json::object answer(wiping);
+  answer["result"] = std::move(result);
+  return answer;
 }
 
 json::object SetSecretInfo(const service::Applications& applications, service::Secrets& secrets,

@@ -21,7 +21,7 @@ std::string_view Trim(std::string_view s) {
 }
 
 // The comma-separated codings of every Transfer-Encoding field, in order.
-std::vector<std::string_view> TransferCodings(const bhttp::request_header<>& header) {
+std::vector<std::string_view> TransferCodings(const RequestHeader& header) {
   std::vector<std::string_view> codings;
   for (auto [it, end] = header.equal_range(bhttp::field::transfer_encoding); it != end; ++it) {
     std::string_view value = it->value();
@@ -46,7 +46,7 @@ void RequestParser::on_field_impl(bhttp::field name, beast::string_view name_str
   get().insert(name, name_string, value);
 }
 
-std::optional<int> FramingRefusal(const bhttp::request_header<>& header) {
+std::optional<int> FramingRefusal(const RequestHeader& header) {
   if (header.version() >= 11 && header.count(bhttp::field::host) != 1) return 400;
   if (header.count(bhttp::field::transfer_encoding) == 0) return std::nullopt;
   const auto codings = TransferCodings(header);

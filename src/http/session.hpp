@@ -24,7 +24,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 
-// `Stream` is beast::tcp_stream (plain HTTP) or beast::ssl_stream<beast::tcp_stream> (HTTPS).
+// `Stream` is beast::tcp_stream (plain HTTP) or net::ssl::stream<beast::tcp_stream> (HTTPS).
 // All handlers run on the connection's strand.
 template <typename Stream>
 class Session final : public SessionBase {
@@ -141,9 +141,12 @@ class Session final : public SessionBase {
     if (const auto it = message.find(bhttp::field::authorization); it != message.end()) {
       request.authorization = std::string(it->value());
     }
-    request.body = std::move(message.body());
+    // Copied at its exact size; the parser's copy, and the buffer the bytes arrived in, are
+    // wiped (the body may carry a secret value).
+    request.body.assign(message.body().data(), message.body().size());
     const bool keep_alive = message.keep_alive();
     parser_.reset();
+    WipeReadBuffer();
     Tcp().expires_never();  // the handler's time is not the client's
     net::post(server_.workers(),
               [self = Self(), request = std::move(request), keep_alive]() mutable {
@@ -156,6 +159,15 @@ class Session final : public SessionBase {
                             self->Write(std::move(response), keep_alive);
                           });
               });
+  }
+
+  // Overwrites the read buffer's whole storage once it holds nothing unread: the request's
+  // bytes arrived there first. (Beast moves an emptied buffer's start back to its storage's
+  // start, so prepare() then spans all of it.)
+  void WipeReadBuffer() {
+    if (buffer_.size() != 0) return;  // a pipelined request waits there; wiped with its own
+    const auto storage = buffer_.prepare(buffer_.capacity());
+    common::WipeBytes(storage.data(), storage.size());
   }
 
   void Refuse(int status) {
@@ -238,7 +250,8 @@ class Session final : public SessionBase {
 
   Server& server_;
   Stream stream_;
-  beast::flat_buffer buffer_;
+  // Wipes what it frees or outgrows, like the parser (RequestFields).
+  beast::basic_flat_buffer<common::WipingAllocator<char>> buffer_;
   std::optional<RequestParser> parser_;
   bool first_request_ = true;  // no byte of a request has arrived yet
   bool head_ = false;          // the request being answered is a HEAD

@@ -12,6 +12,9 @@ std::shared_ptr<ssl::context> MakeTlsContext(const std::string& certificate_file
   context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                        ssl::context::single_dh_use);
+  // OpenSSL decrypts each record in place and keeps the plaintext until the next record
+  // overwrites it; a request may carry a secret value, so have it wiped once handed over.
+  SSL_CTX_set_options(context->native_handle(), SSL_OP_CLEANSE_PLAINTEXT);
   boost::system::error_code ec;
   context->use_certificate_chain_file(certificate_file, ec);
   if (ec)

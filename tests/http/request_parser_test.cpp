@@ -13,9 +13,9 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-bhttp::request_header<> Header(std::initializer_list<std::pair<bhttp::field, std::string>> fields,
+RequestHeader Header(std::initializer_list<std::pair<bhttp::field, std::string>> fields,
                                int version = 11) {
-  bhttp::request_header<> header;
+  RequestHeader header;
   header.version(version);
   header.method(bhttp::verb::post);
   header.target("/platform_api");

@@ -1,0 +1,57 @@
+#include "api/wiping_json.hpp"
+
+#include <boost/json/memory_resource.hpp>
+#include <boost/json/serializer.hpp>
+#include <new>
+
+#include "common/secure_string.hpp"
+
+namespace coffer::api {
+
+namespace {
+
+class WipingResource final : public boost::json::memory_resource {
+ private:
+  void* do_allocate(std::size_t bytes, std::size_t align) override {
+    return ::operator new(bytes, std::align_val_t(align));
+  }
+  void do_deallocate(void* p, std::size_t bytes, std::size_t align) override {
+    common::WipeBytes(p, bytes);
+    ::operator delete(p, std::align_val_t(align));
+  }
+  bool do_is_equal(const boost::json::memory_resource& other) const noexcept override {
+    return this == &other;
+  }
+};
+
+// Appends `piece`, replacing a buffer that is too small by a larger one and wiping it first.
+void AppendWiping(std::string& out, std::string_view piece) {
+  if (out.size() + piece.size() > out.capacity()) {
+    std::string larger;
+    larger.reserve(std::max(out.capacity() * 2, out.size() + piece.size()));
+    larger.append(out);
+    common::WipeBytes(out.data(), out.capacity());
+    out.swap(larger);
+  }
+  out.append(piece);
+}
+
+}  // namespace
+
+boost::json::storage_ptr WipingJsonStorage() {
+  static WipingResource resource;
+  return boost::json::storage_ptr(&resource);
+}
+
+std::string SerializeWiping(const boost::json::value& value) {
+  boost::json::serializer serializer;
+  serializer.reset(&value);
+  std::string out;
+  out.reserve(256);
+  char chunk[1024];
+  while (!serializer.done()) AppendWiping(out, serializer.read(chunk, sizeof chunk));
+  common::WipeBytes(chunk, sizeof chunk);
+  return out;
+}
+
+}  // namespace coffer::api
