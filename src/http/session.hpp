@@ -7,11 +7,13 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "common/secure_string.hpp"
 #include "http/request_parser.hpp"
@@ -176,29 +178,32 @@ class Session final : public SessionBase {
   }
 
   void Write(common::HttpResponse response, bool keep_alive) {
-    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
-        static_cast<bhttp::status>(response.status), 11);
-    message->set(bhttp::field::server, "coffer");
-    message->set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) message->set(name, value);
-    message->body() = std::move(response.body);
-    message->keep_alive(keep_alive && !closing_ && !server_.stopping());
-    message->prepare_payload();
+    bhttp::response<bhttp::string_body> message(static_cast<bhttp::status>(response.status), 11);
+    message.set(bhttp::field::server, "coffer");
+    message.set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) message.set(name, value);
+    message.body() = std::move(response.body);
+    message.keep_alive(keep_alive && !closing_ && !server_.stopping());
+    message.prepare_payload();
+    std::ostringstream header;
+    header << message.base();
+    // One contiguous buffer, wiped once written: the body may hold a secret value
+    // (GetSecretValue), and a TLS stream handed several buffers first copies them into one on
+    // its own stack (Asio's linearisation), where the plaintext would stay. A response to HEAD
+    // carries the header only (RFC 9110 section 9.3.2).
+    auto wire = std::make_shared<std::string>();
+    wire->reserve(header.view().size() + (head_ ? 0 : message.body().size()));
+    wire->append(header.view());
+    if (!head_) wire->append(message.body());
+    common::WipeBytes(message.body().data(), message.body().size());
+    const bool keep = message.keep_alive();
     Tcp().expires_after(Options().read_timeout);
-    const auto written = [self = Self(), message](beast::error_code ec, std::size_t) {
-      // The body may hold a secret value (GetSecretValue).
-      auto& body = message->body();
-      common::WipeBytes(body.data(), body.size());
-      if (ec || !message->keep_alive()) return self->Close();
-      self->WaitForRequest();
-    };
-    if (!head_) return bhttp::async_write(stream_, *message, written);
-    // A response to HEAD carries the header only (RFC 9110 section 9.3.2), or the client
-    // would read the body as the start of the next response.
-    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*message);
-    bhttp::async_write_header(
-        stream_, *serializer,
-        [written, serializer](beast::error_code ec, std::size_t n) { written(ec, n); });
+    net::async_write(stream_, net::buffer(*wire),
+                     [self = Self(), wire, keep](beast::error_code ec, std::size_t) {
+                       common::WipeBytes(wire->data(), wire->size());
+                       if (ec || !keep) return self->Close();
+                       self->WaitForRequest();
+                     });
   }
 
   void Close() {
