@@ -59,8 +59,8 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   # Debian's chromium for the panel's browser tests (never a downloaded browser build); the
   # openssl command forges certificates in the TLS tests; a PostgreSQL server for the tests on
-  # that backend.
-  packages+=(libgtest-dev libgmock-dev chromium openssl clang-format postgresql)
+  # that backend; clang for the libFuzzer targets (scripts/fuzz.sh).
+  packages+=(libgtest-dev libgmock-dev chromium openssl clang-format postgresql clang)
 fi
 
 mapfile -t missing < <(missing_packages "${packages[@]}")

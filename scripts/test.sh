@@ -27,3 +27,6 @@ trap stop_pg EXIT
 COFFER_TEST_POSTGRES_URL=$(scripts/pg-test-cluster.sh start "$pg_parent/cluster")
 export COFFER_TEST_POSTGRES_URL
 ctest --test-dir build --no-tests=error --output-on-failure -j "$(nproc)" --timeout 600 "$@"
+# Every parser of untrusted input under libFuzzer with ASan and UBSan, from the committed seeds,
+# for FUZZ_SECONDS each; skipped when ctest was given a filter (one part of the tests).
+if [ "$#" -eq 0 ]; then FUZZ_SECONDS=${FUZZ_SECONDS:-20} scripts/fuzz.sh; fi

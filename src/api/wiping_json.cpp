@@ -12,11 +12,15 @@ namespace {
 
 class WipingResource final : public boost::json::memory_resource {
  private:
+  // Boost.JSON may free a block with a different (smaller than default) alignment than it
+  // asked for, so alignments the default operator new satisfies take the plain form both ways.
   void* do_allocate(std::size_t bytes, std::size_t align) override {
+    if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(bytes);
     return ::operator new(bytes, std::align_val_t(align));
   }
   void do_deallocate(void* p, std::size_t bytes, std::size_t align) override {
     common::WipeBytes(p, bytes);
+    if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
     ::operator delete(p, std::align_val_t(align));
   }
   bool do_is_equal(const boost::json::memory_resource& other) const noexcept override {
