@@ -1,8 +1,37 @@
 #include "store/postgres/database.hpp"
 
+#include <set>
+
 #include "store/postgres/migrations.hpp"
 
 namespace coffer::store::postgres {
+
+std::vector<std::string> TextOnly(const std::vector<std::string>& names) {
+  std::vector<std::string> text;
+  for (const auto& name : names) {
+    if (IsText(name)) text.push_back(name);
+  }
+  return text;
+}
+
+LockedSelection MatchSelection(const Rows& selected, const std::vector<int64_t>& ids,
+                               const std::vector<std::string>& names) {
+  LockedSelection locked;
+  std::set<int64_t> found_ids;
+  std::set<std::string> found_names;
+  for (int row = 0; row < selected.size(); ++row) {
+    locked.ids.push_back(selected.Int(row, 0));
+    found_ids.insert(locked.ids.back());
+    found_names.insert(selected.Bytes(row, 1));
+  }
+  for (const int64_t id : ids) {
+    if (!found_ids.contains(id)) return {SelectionOutcome::Missing(SelectionList::kIds), {}};
+  }
+  for (const auto& name : names) {
+    if (!found_names.contains(name)) return {SelectionOutcome::Missing(SelectionList::kNames), {}};
+  }
+  return locked;
+}
 
 Transaction::Transaction(Connection& connection) : connection_(connection) {
   connection_.Script("BEGIN");

@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "store/outcome.hpp"
 #include "store/postgres/connection.hpp"
@@ -29,6 +30,19 @@ struct PostgresOptions {
   // failure, before StoreError.
   int max_attempts = 5;
 };
+
+// `names` without the ones PostgreSQL cannot hold as text (IsText): they match nothing stored.
+std::vector<std::string> TextOnly(const std::vector<std::string>& names);
+
+// The rows (id, name) that a delete's locking SELECT found, checked against what the selection
+// named: kOk with their ids, or the first list (ids checked first) with an entry that matched
+// nothing.
+struct LockedSelection {
+  SelectionOutcome outcome;
+  std::vector<int64_t> ids;
+};
+LockedSelection MatchSelection(const Rows& selected, const std::vector<int64_t>& ids,
+                               const std::vector<std::string>& names);
 
 // Rolls back the transaction it began unless Commit() was called.
 class Transaction {

@@ -2,8 +2,6 @@
 
 #include "store/postgres/postgres_applications.hpp"
 
-#include <set>
-
 namespace coffer::store::postgres {
 
 namespace {
@@ -22,14 +20,6 @@ std::optional<Application> FirstApplication(const Rows& rows) {
 
 std::string Select(const char* where) {
   return std::string("SELECT ") + kColumns + " FROM applications " + where;
-}
-
-std::vector<std::string> TextOnly(const std::vector<std::string>& names) {
-  std::vector<std::string> text;
-  for (const auto& name : names) {
-    if (IsText(name)) text.push_back(name);
-  }
-  return text;
 }
 
 }  // namespace
@@ -110,22 +100,10 @@ SelectionOutcome PostgresApplications::Delete(int64_t account_id,
         "($2 OR id = ANY($3::bigint[]) OR short_name = ANY($4::text[])) ORDER BY id FOR UPDATE",
         {Param::Int(account_id), Param::Bool(selection.all), Param::IntArray(selection.ids),
          Param::TextArray(TextOnly(selection.short_names))});
-    std::vector<int64_t> doomed;
-    std::set<int64_t> ids;
-    std::set<std::string> names;
-    for (int row = 0; row < selected.size(); ++row) {
-      doomed.push_back(selected.Int(row, 0));
-      ids.insert(doomed.back());
-      names.insert(selected.Bytes(row, 1));
-    }
-    for (const int64_t id : selection.ids) {
-      if (!ids.contains(id)) return SelectionOutcome::Missing(SelectionList::kIds);
-    }
-    for (const auto& name : selection.short_names) {
-      if (!names.contains(name)) return SelectionOutcome::Missing(SelectionList::kNames);
-    }
+    const LockedSelection locked = MatchSelection(selected, selection.ids, selection.short_names);
+    if (locked.outcome.outcome != Outcome::kOk) return locked.outcome;
     // Key-value items, data keys and secrets go with it (ON DELETE CASCADE).
-    c.Exec("DELETE FROM applications WHERE id = ANY($1::bigint[])", {Param::IntArray(doomed)});
+    c.Exec("DELETE FROM applications WHERE id = ANY($1::bigint[])", {Param::IntArray(locked.ids)});
     return SelectionOutcome();
   });
 }

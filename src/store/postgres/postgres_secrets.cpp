@@ -4,8 +4,6 @@
 
 #include "store/postgres/postgres_secrets.hpp"
 
-#include <set>
-
 #include "store/postgres/serving_lease.hpp"
 
 namespace coffer::store::postgres {
@@ -43,14 +41,6 @@ std::string AsciiLower(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return lowered;
-}
-
-std::vector<std::string> TextOnly(const std::vector<std::string>& names) {
-  std::vector<std::string> text;
-  for (const auto& name : names) {
-    if (IsText(name)) text.push_back(name);
-  }
-  return text;
 }
 
 }  // namespace
@@ -221,21 +211,9 @@ SelectionOutcome PostgresSecrets::Delete(int64_t application_id, const SecretSel
         "($2 OR id = ANY($3::bigint[]) OR name = ANY($4::text[])) ORDER BY id FOR UPDATE",
         {Param::Int(application_id), Param::Bool(selection.all), Param::IntArray(selection.ids),
          Param::TextArray(TextOnly(selection.names))});
-    std::vector<int64_t> doomed;
-    std::set<int64_t> ids;
-    std::set<std::string> names;
-    for (int row = 0; row < selected.size(); ++row) {
-      doomed.push_back(selected.Int(row, 0));
-      ids.insert(doomed.back());
-      names.insert(selected.Bytes(row, 1));
-    }
-    for (const int64_t id : selection.ids) {
-      if (!ids.contains(id)) return SelectionOutcome::Missing(SelectionList::kIds);
-    }
-    for (const auto& name : selection.names) {
-      if (!names.contains(name)) return SelectionOutcome::Missing(SelectionList::kNames);
-    }
-    c.Exec("DELETE FROM secrets WHERE id = ANY($1::bigint[])", {Param::IntArray(doomed)});
+    const LockedSelection locked = MatchSelection(selected, selection.ids, selection.names);
+    if (locked.outcome.outcome != Outcome::kOk) return locked.outcome;
+    c.Exec("DELETE FROM secrets WHERE id = ANY($1::bigint[])", {Param::IntArray(locked.ids)});
     return SelectionOutcome();
   });
 }
