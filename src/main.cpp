@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "cli/command_line.hpp"
@@ -63,6 +64,9 @@ int RunOperatorCommand(const cli::Command& command) {
 int main(int argc, char** argv) {
   // Everything Coffer writes (database, keys, credentials) is for its owner only.
   ::umask(077);
+  // Past a file-size limit (ulimit -f) a write then fails with EFBIG, which the store reports
+  // like any I/O error, instead of the signal killing the process in the middle of a commit.
+  std::signal(SIGXFSZ, SIG_IGN);
   cli::Command command;
   try {
     command = cli::ParseCommandLine(argc, argv);

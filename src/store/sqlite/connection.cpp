@@ -74,8 +74,15 @@ Connection::Connection(const std::string& path, int busy_timeout_ms, bool read_o
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
-  Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-  if (read_only) Exec("PRAGMA query_only=1;");
+  try {
+    // The first statement reads the file's header: a file that is not a database fails here.
+    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    if (read_only) Exec("PRAGMA query_only=1;");
+  } catch (const StoreError& e) {
+    sqlite3_close_v2(db_);  // the destructor does not run for a constructor that threw
+    db_ = nullptr;
+    throw StoreError("cannot open database " + path + ": " + e.what());
+  }
 }
 
 Connection::~Connection() {
