@@ -2,7 +2,8 @@
 # Installs what the tests need, builds with warnings as errors, and runs every suite: unit
 # tests (the store's on SQLite and on a throwaway PostgreSQL cluster), integration tests against
 # the real binary on both backends, the official Node client's compatibility tests and the panel's
-# browser tests. Extra arguments go to ctest (e.g. -L unit, -R kv_).
+# browser tests; then fuzzing and the sanitizer builds. Extra arguments go to ctest (e.g. -L unit,
+# -R kv_), and then only the selected tests run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -27,6 +28,12 @@ trap stop_pg EXIT
 COFFER_TEST_POSTGRES_URL=$(scripts/pg-test-cluster.sh start "$pg_parent/cluster")
 export COFFER_TEST_POSTGRES_URL
 ctest --test-dir build --no-tests=error --output-on-failure -j "$(nproc)" --timeout 600 "$@"
-# Every parser of untrusted input under libFuzzer with ASan and UBSan, from the committed seeds,
-# for FUZZ_SECONDS each; skipped when ctest was given a filter (one part of the tests).
-if [ "$#" -eq 0 ]; then FUZZ_SECONDS=${FUZZ_SECONDS:-20} scripts/fuzz.sh; fi
+# A whole run (no ctest filter) goes on with what only checks, not builds, can show: every
+# parser of untrusted input under libFuzzer with ASan and UBSan from the committed seeds
+# (FUZZ_SECONDS each), the unit and integration suites under ASan and UBSan, and the concurrent
+# parts under TSan. Each has its own build directory and script, to run alone.
+if [ "$#" -eq 0 ]; then
+  FUZZ_SECONDS=${FUZZ_SECONDS:-20} scripts/fuzz.sh
+  scripts/sanitize.sh address
+  scripts/sanitize.sh thread
+fi

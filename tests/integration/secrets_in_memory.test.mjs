@@ -42,8 +42,14 @@ function countInMemory(pid, needles) {
 
 const secretText = (label) => `${label}-${crypto.randomBytes(16).toString('hex')}`;
 
+// A sanitized build (scripts/sanitize.sh) reserves terabytes of shadow and allocator address
+// space, which cannot be read through; and ASan's quarantine changes when memory is reused. The
+// release build, which users run, is the one this test is about.
+const sanitized = process.env.COFFER_TEST_SANITIZER;
+const skip = sanitized && `the memory of a ${sanitized}-sanitized build cannot be searched`;
+
 for (const plain of [true, false]) {
-  describe(plain ? 'plain HTTP' : 'HTTPS', () => {
+  describe(plain ? 'plain HTTP' : 'HTTPS', { skip }, () => {
     let server;
     after(async () => {
       if (server) await server.stop();

@@ -1,0 +1,39 @@
+// Helpers shared by the abuse benchmarks in this folder: reading a process's memory from
+// /proc, bounded-concurrency loops, and the server's command-line extras from the environment.
+import fs from 'node:fs';
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A field of /proc/PID/status in kB (VmRSS, VmHWM, ...), or null once the process is gone. */
+export function procStatusKb(pid, field) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const kbToMb = (kb) => (kb / 1024).toFixed(1);
+
+/** Runs worker(i) for i in [0, count) with at most `inFlight` running at once. */
+export async function forEachLimited(count, inFlight, worker) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(inFlight, count) }, async () => {
+    while (next < count) {
+      const i = next++;
+      await worker(i);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * startServer options from the environment: COFFER_PLAIN=1 serves plain HTTP instead of the
+ * default HTTPS; COFFER_EXTRA_ARGS adds space-separated `coffer serve` flags.
+ */
+export function serverOptions(args = []) {
+  const extra = (process.env.COFFER_EXTRA_ARGS || '').split(/\s+/).filter(Boolean);
+  return { plain: process.env.COFFER_PLAIN === '1', args: [...args, ...extra] };
+}
