@@ -20,7 +20,9 @@ scripts/build.sh -DCOFFER_BUILD_TESTS=ON -DCOFFER_WERROR=ON
 # The PostgreSQL tests get a throwaway cluster of their own, removed however the run ends.
 pg_parent=$(mktemp -d)
 chmod 0755 "$pg_parent"  # the server runs as the postgres user when this script runs as root
+soak_pid=""
 stop_pg() {
+  if [ -n "$soak_pid" ]; then kill "$soak_pid" 2>/dev/null || true; fi
   scripts/pg-test-cluster.sh stop "$pg_parent/cluster" || true
   rm -rf "$pg_parent"
 }
@@ -30,10 +32,19 @@ export COFFER_TEST_POSTGRES_URL
 ctest --test-dir build --no-tests=error --output-on-failure -j "$(nproc)" --timeout 600 "$@"
 # A whole run (no ctest filter) goes on with what only checks, not builds, can show: every
 # parser of untrusted input under libFuzzer with ASan and UBSan from the committed seeds
-# (FUZZ_SECONDS each), the unit and integration suites under ASan and UBSan, and the concurrent
-# parts under TSan. Each has its own build directory and script, to run alone.
+# (FUZZ_SECONDS each), the unit and integration suites under ASan and UBSan, a bounded soak, and
+# the concurrent parts under TSan. Each has its own build directory and script, to run alone.
+# The ten-minute soak runs beside the fuzzers and the ASan build: it is bounded (300 requests/s)
+# and checks that memory, descriptors and latency stay flat, not how fast they are.
 if [ "$#" -eq 0 ]; then
+  SOAK_SECONDS=${SOAK_SECONDS:-600} scripts/soak.sh >build/soak.log 2>&1 &
+  soak_pid=$!
   FUZZ_SECONDS=${FUZZ_SECONDS:-20} scripts/fuzz.sh
   scripts/sanitize.sh address
+  soak_status=0
+  wait "$soak_pid" || soak_status=$?
+  soak_pid=""
+  cat build/soak.log
+  [ "$soak_status" -eq 0 ] || { echo "the soak failed" >&2; exit 1; }
   scripts/sanitize.sh thread
 fi

@@ -1,19 +1,9 @@
 // Helpers shared by the abuse benchmarks in this folder: reading a process's memory from
 // /proc, bounded-concurrency loops, and the server's command-line extras from the environment.
-import fs from 'node:fs';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A field of /proc/PID/status in kB (VmRSS, VmHWM, ...), or null once the process is gone. */
-export function procStatusKb(pid, field) {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
+export { procStatus as procStatusKb } from '../../tests/integration/lib/process.mjs';
 
 export const kbToMb = (kb) => (kb / 1024).toFixed(1);
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -34,6 +35,29 @@ auto Startup(const std::string& what, F&& step) {
     return step();
   } catch (const std::exception& e) {
     throw StartupError(what + ": " + e.what());
+  }
+}
+
+// Each connection is an open file. Lifts the soft open-file limit to the hard one, as servers
+// do, and says so when --max-connections still cannot be reached under it (the server then
+// waits for connections to close before accepting more, instead of failing in a loop).
+void RaiseOpenFileLimit(std::size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t most = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+  if (limit.rlim_cur < most) {
+    rlimit raised = limit;
+    raised.rlim_cur = most;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  // The server's own files besides connections: database, WAL, readers, listener, PostgreSQL.
+  constexpr rlim_t kOwnFiles = 64;
+  if (limit.rlim_cur < max_connections + kOwnFiles) {
+    spdlog::warn(
+        "the open-file limit ({}) leaves room for about {} connections, below --max-connections "
+        "({}); raise it (ulimit -n, or LimitNOFILE= in a systemd unit) or lower --max-connections",
+        limit.rlim_cur, limit.rlim_cur > kOwnFiles ? limit.rlim_cur - kOwnFiles : 0,
+        max_connections);
   }
 }
 
@@ -99,6 +123,7 @@ int RunServe(const ServeOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("coffer"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(o.log_level));
+  RaiseOpenFileLimit(o.server.max_connections);
 
   // Bind first: a bad or busy address fails before anything is written. Listen last: a client
   // that waits for the port finds the server ready, credentials file included.

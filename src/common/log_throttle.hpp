@@ -16,9 +16,21 @@ class LogThrottle {
   // Counts one event. Returns the number of events to report (this one included) when a line
   // is due now, else 0.
   std::size_t Note() {
-    const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex_);
     ++since_last_line_;
+    return TakeIfDue();
+  }
+
+  // The events not reported yet when a line is due now, else 0. Called from a timer every
+  // interval, so the end of a burst is reported even when no event follows it.
+  std::size_t Flush() {
+    std::lock_guard lock(mutex_);
+    return since_last_line_ == 0 ? 0 : TakeIfDue();
+  }
+
+ private:
+  std::size_t TakeIfDue() {
+    const auto now = std::chrono::steady_clock::now();
     if (logged_once_ && now - last_line_ < interval_) return 0;
     logged_once_ = true;
     last_line_ = now;
@@ -27,7 +39,6 @@ class LogThrottle {
     return count;
   }
 
- private:
   const std::chrono::steady_clock::duration interval_;
   std::mutex mutex_;
   std::size_t since_last_line_ = 0;

@@ -32,8 +32,11 @@ tcp::endpoint ResolveListenAddress(net::io_context& ioc, const std::string& host
 Server::Server(ServerOptions options)
     : options_(std::move(options)),
       ioc_(options_.io_threads),
-      acceptor_(ioc_),
-      drain_timer_(ioc_),
+      control_(net::make_strand(ioc_)),
+      acceptor_(control_),
+      accept_retry_timer_(control_),
+      report_timer_(control_),
+      drain_timer_(control_),
       workers_(static_cast<std::size_t>(options_.worker_threads)) {
   const tcp::endpoint endpoint = ResolveListenAddress(ioc_, options_.host, options_.port);
   const std::string where = options_.host + ":" + std::to_string(options_.port);
@@ -44,7 +47,7 @@ Server::Server(ServerOptions options)
   if (ec) throw std::system_error(ec, "cannot listen on " + where);
   port_ = acceptor_.local_endpoint().port();
   // Caught from here on: a signal that arrives during startup is delivered once Run() waits.
-  signals_.emplace(ioc_, SIGINT, SIGTERM);
+  signals_.emplace(control_, SIGINT, SIGTERM);
 }
 
 Server::~Server() = default;
@@ -65,7 +68,10 @@ void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbac
     spdlog::info("signal {}: draining connections", signal);
     BeginDrain();
   });
-  Accept();
+  net::dispatch(control_, [this] {
+    Accept();
+    ScheduleReport();
+  });
   std::vector<std::thread> threads;
   for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { RunIo(); });
   RunIo();  // returns once draining has left no work
@@ -86,7 +92,7 @@ void Server::RunIo() {
 }
 
 void Server::Stop() {
-  net::post(ioc_, [this] { BeginDrain(); });
+  net::post(control_, [this] { BeginDrain(); });
 }
 
 void Server::Accept() {
@@ -99,8 +105,20 @@ void Server::Accept() {
 void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || stopping_) return;
   if (ec) {
-    spdlog::warn("accept failed: {}", ec.message());
-    return Accept();
+    if (const std::size_t failed = accept_failure_log_.Note()) {
+      spdlog::warn("accept failed {} time(s) since the last report: {}", failed, ec.message());
+    }
+    // Out of descriptors or memory, the connection stays queued and accepting again would fail
+    // at once, in a loop: wait for sessions to end instead.
+    const bool exhausted = ec == net::error::no_descriptors ||
+                           ec == boost::system::errc::too_many_files_open_in_system ||
+                           ec == net::error::no_buffer_space || ec == net::error::no_memory;
+    if (!exhausted) return Accept();
+    accept_retry_timer_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_timer_.async_wait([this](boost::system::error_code wait_ec) {
+      if (!wait_ec && !stopping_) Accept();
+    });
+    return;
   }
   boost::system::error_code peer_ec;
   const auto peer = socket.remote_endpoint(peer_ec);
@@ -134,9 +152,26 @@ const char* Server::AdmissionRefusal(const std::string& client) {
 }
 
 void Server::NoteRefusal(const char* why) {
+  last_refusal_ = why;
   if (const std::size_t refused = refusal_log_.Note()) {
     spdlog::warn("closed {} new connection(s) since the last report: {}", refused, why);
   }
+}
+
+void Server::ScheduleReport() {
+  // Checked every second; a line is written only once the interval since the last one passed.
+  report_timer_.expires_after(std::chrono::seconds(1));
+  report_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    if (const std::size_t refused = refusal_log_.Flush()) {
+      spdlog::warn("closed {} new connection(s) since the last report: {}", refused,
+                   last_refusal_.load());
+    }
+    if (const std::size_t failed = accept_failure_log_.Flush()) {
+      spdlog::warn("accept failed {} time(s) since the last report", failed);
+    }
+    ScheduleReport();
+  });
 }
 
 void Server::Register(const std::shared_ptr<SessionBase>& session, const std::string& client) {
@@ -160,6 +195,8 @@ void Server::BeginDrain() {
   if (stopping_.exchange(true)) return;
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_timer_.cancel();
+  report_timer_.cancel();
   if (signals_) signals_->cancel(ignored);
   std::vector<std::shared_ptr<SessionBase>> open;
   {

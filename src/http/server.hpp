@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <mutex>
@@ -67,8 +68,12 @@ class Server {
   // Counts a refused connection and logs the count through refusal_log_, so a flood of
   // connections cannot flood the log.
   void NoteRefusal(const char* why);
+  // Logs the refusals and accept failures not reported yet, once a report is due.
+  void ScheduleReport();
   void BeginDrain();
   void WaitForDrain(std::chrono::steady_clock::time_point deadline);
+
+  static constexpr std::chrono::seconds kReportInterval{10};
 
   ServerOptions options_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
@@ -82,9 +87,16 @@ class Server {
   std::mutex sessions_mutex_;
   std::unordered_map<SessionBase*, OpenSession> sessions_;
   std::unordered_map<std::string, std::size_t> sessions_per_client_;
-  common::LogThrottle refusal_log_{std::chrono::seconds(10)};
+  common::LogThrottle refusal_log_{kReportInterval};
+  std::atomic<const char*> last_refusal_{""};
+  common::LogThrottle accept_failure_log_{kReportInterval};
   boost::asio::io_context ioc_;
+  // The acceptor, its timers and the signals share one strand, so draining never races an
+  // accept or a timer, whatever --threads says.
+  boost::asio::strand<boost::asio::io_context::executor_type> control_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_timer_;
+  boost::asio::steady_timer report_timer_;
   boost::asio::steady_timer drain_timer_;
   std::optional<boost::asio::signal_set> signals_;
   boost::asio::thread_pool workers_;

@@ -2,6 +2,8 @@
 // handshake and send its first byte within --first-byte-timeout; one client address may hold
 // at most --max-connections-per-client connections; refusals are logged, but not one line each.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import { describe, test } from 'node:test';
 import { startServer } from './lib/harness.mjs';
@@ -109,6 +111,58 @@ describe('connections per client address', () => {
       await sleep(100);
       assert.equal(await healthz(server.port), 'HTTP/1.1 200 OK');
       for (const h of held) h.socket.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('the end of a burst and the end of file descriptors', () => {
+  test('the refusals at the end of a burst are reported by the next report, without a new event', async () => {
+    const server = await startServer({ plain: true,
+      args: ['--max-connections-per-client', '2', '--first-byte-timeout', '30'] });
+    try {
+      const held = await Promise.all(Array.from({ length: 2 }, () => silentSocket(server.port)));
+      await sleep(100);
+      await Promise.all(Array.from({ length: 25 }, () => healthz(server.port)));
+      assert.match(server.output.stderr, /closed 1 new connection\(s\)/);
+      // The other 24 are counted, and reported within one report interval (10 s).
+      const deadline = Date.now() + 13000;
+      while (!/closed 24 new connection\(s\)/.test(server.output.stderr) && Date.now() < deadline) {
+        await sleep(250);
+      }
+      assert.match(server.output.stderr, /closed 24 new connection\(s\) since the last report: --max-connections-per-client reached/);
+      for (const h of held) h.socket.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('out of file descriptors: no busy loop, no log flood, served again once connections end', async () => {
+    const server = await startServer({ plain: true, args: ['--first-byte-timeout', '2'] });
+    const pid = server.proc.pid;
+    const cpuTicks = () => {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return Number(fields[11]) + Number(fields[12]);  // utime + stime
+    };
+    try {
+      const open = fs.readdirSync(`/proc/${pid}/fd`).length;
+      // Lowering a limit needs no privilege: room for a few connections only.
+      execFileSync('prlimit', ['--pid', String(pid), `--nofile=${open + 8}:${open + 8}`]);
+      const silent = await Promise.all(Array.from({ length: 30 }, () => silentSocket(server.port)));
+      const linesBefore = server.output.stderr.split('\n').length;
+      const ticksBefore = cpuTicks();
+      await sleep(1500);
+      const ticks = cpuTicks() - ticksBefore;
+      // A spinning accept loop burns the whole 1.5 s (150 ticks); waiting costs almost nothing.
+      assert.ok(ticks < 40, `the server used ${ticks} ticks of CPU in 1.5 s while out of descriptors`);
+      assert.ok(server.output.stderr.split('\n').length - linesBefore <= 3, server.output.stderr.slice(-2000));
+      assert.match(server.output.stderr, /accept failed 1 time\(s\) since the last report: Too many open files/);
+      // The silent connections reach their first-byte timeout; the queued ones are admitted and
+      // time out in turn; then a client is served again.
+      await Promise.all(silent.map((s) => s.closed));
+      assert.equal(await healthz(server.port), 'HTTP/1.1 200 OK');
+      expectOk(await call(server, 'GetApplications', {}));
     } finally {
       await server.stop();
     }

@@ -16,6 +16,8 @@ function parseJson(text) {
 /**
  * Sends one request. `body` (string or Buffer) is sent with a Content-Length; `chunks` (array of
  * strings or Buffers) are written one by one without a Content-Length, i.e. chunked.
+ * `localAddress` (optional) is the client address to connect from, e.g. another loopback
+ * address such as 127.0.0.2 (with an agent, its connections are kept apart by that address).
  * Resolves {status, headers, text, body (parsed JSON or null), reusedSocket}.
  */
 export function request(server, opts = {}) {
@@ -27,6 +29,7 @@ export function request(server, opts = {}) {
     chunks,
     agent = false,
     timeoutMs = 15000,
+    localAddress,
   } = opts;
   const mod = server.tls ? https : http;
   const hasLength = Object.keys(headers).some((h) => h.toLowerCase() === 'content-length');
@@ -43,6 +46,7 @@ export function request(server, opts = {}) {
         headers: sendHeaders,
         agent,
         ca: server.ca,
+        ...(localAddress === undefined ? {} : { localAddress }),
       },
       (res) => {
         const parts = [];
