@@ -18,7 +18,7 @@
 # calls, giving the writes that shared one sync (group commit). Stops the server with SIGTERM.
 #
 # Settings (environment): DURATION=10s WARMUP=3s REPS=3 CONNECTIONS=64 THREADS=2
-# SEED_KEYS=1000 SERVER_CPU=0 CLIENT_CPU=1 HTTPS=1 KEEP=0 (keep the work directory)
+# SEED_KEYS=1000 VALUE_BYTES=12 SERVER_CPU=0 CLIENT_CPU=1 HTTPS=1 KEEP=0 (keep the work directory)
 # SERVER_ARGS="" (more `coffer serve` options, e.g. "--workers 64").
 set -euo pipefail
 
@@ -28,6 +28,7 @@ REPS=${REPS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 SEED_KEYS=${SEED_KEYS:-1000}
+VALUE_BYTES=${VALUE_BYTES:-12}
 SERVER_ARGS=${SERVER_ARGS:-}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
@@ -122,7 +123,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { prin
 run_wrk() {
   local script=$1 duration=$2 connections=$3 threads=$4
   shift 4
-  env COFFER_TOKEN="$token" COFFER_APP_ID="$app_id" "$@" \
+  env COFFER_TOKEN="$token" COFFER_APP_ID="$app_id" COFFER_VALUE_BYTES="$VALUE_BYTES" "$@" \
     taskset -c "$CLIENT_CPU" wrk -t"$threads" -c"$connections" -d"$duration" --latency \
     -s "$here/$script" "$base_url"
 }
@@ -195,7 +196,9 @@ log "application $app_id; seeding $SEED_KEYS keys"
 # wrk always runs for its whole duration; set.lua stops sending once every key is written.
 last=$(printf 'seed%%3A%06d' $((SEED_KEYS - 1)))
 for attempt in 1 2 3 4 5; do
-  seed=$(run_wrk set.lua 3s 16 1 COFFER_KEY_PREFIX=seed COFFER_KEY_SPACE="$SEED_KEYS" COFFER_SEED=1)
+  # Long enough for every key at a few thousand writes a second; wrk waits out the duration.
+  seed=$(run_wrk set.lua "$((SEED_KEYS / 4000 + 3))s" 16 1 COFFER_KEY_PREFIX=seed \
+    COFFER_KEY_SPACE="$SEED_KEYS" COFFER_SEED=1)
   check_wrk "$seed"
   log "seeding: $(grep "requests in" <<<"$seed" | sed "s/^ *//")"
   grep -q '"result"' <<<"$(api GetKeyValueItem "application_id=$app_id&key=$last")" && break

@@ -8,7 +8,9 @@ local app = common.setting("COFFER_APP_ID", "1")
 local prefix = common.setting("COFFER_KEY_PREFIX", "load")
 local space = tonumber(common.setting("COFFER_KEY_SPACE", "0"))
 local run = common.setting("COFFER_RUN", "0")
-local value = common.encode("+15551234567")
+-- COFFER_VALUE_BYTES=N writes values of N bytes; by default a phone number (12 bytes).
+local value_bytes = tonumber(common.setting("COFFER_VALUE_BYTES", "0"))
+local value = value_bytes > 0 and string.rep("v", value_bytes) or common.encode("+15551234567")
 -- Seeding: once a thread has `space` answers plus one per possibly still open request (wrk
 -- connections never exceed 1000), every index has been written.
 local stop_after = nil

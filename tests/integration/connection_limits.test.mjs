@@ -138,7 +138,11 @@ describe('the end of a burst and the end of file descriptors', () => {
     }
   });
 
-  test('out of file descriptors: no busy loop, no log flood, served again once connections end', async () => {
+  // A sanitizer's runtime needs descriptors of its own (UBSan checks memory through a pipe), so
+  // under one this test would measure the sanitizer; the release build is the one it is about.
+  const sanitized = process.env.COFFER_TEST_SANITIZER;
+  test('out of file descriptors: no busy loop, no log flood, served again once connections end',
+    { skip: sanitized && `a ${sanitized}-sanitized server cannot run out of descriptors` }, async () => {
     const server = await startServer({ plain: true, args: ['--first-byte-timeout', '2'] });
     const pid = server.proc.pid;
     const cpuTicks = () => {
