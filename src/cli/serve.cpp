@@ -44,7 +44,10 @@ auto Startup(const std::string& what, F&& step) {
 void RaiseOpenFileLimit(std::size_t max_connections) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  const rlim_t most = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+  // An unlimited hard limit still stops at the kernel's per-process maximum (fs.nr_open, 2^20
+  // by default), which setrlimit would refuse to exceed.
+  constexpr rlim_t kKernelDefaultMaximum = rlim_t{1} << 20;
+  const rlim_t most = limit.rlim_max == RLIM_INFINITY ? kKernelDefaultMaximum : limit.rlim_max;
   if (limit.rlim_cur < most) {
     rlimit raised = limit;
     raised.rlim_cur = most;

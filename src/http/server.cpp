@@ -114,7 +114,7 @@ void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
                            ec == boost::system::errc::too_many_files_open_in_system ||
                            ec == net::error::no_buffer_space || ec == net::error::no_memory;
     if (!exhausted) return Accept();
-    accept_retry_timer_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_timer_.expires_after(kAcceptRetryDelay);
     accept_retry_timer_.async_wait([this](boost::system::error_code wait_ec) {
       if (!wait_ec && !stopping_) Accept();
     });

@@ -73,7 +73,10 @@ class Server {
   void BeginDrain();
   void WaitForDrain(std::chrono::steady_clock::time_point deadline);
 
+  // At most one log line per interval for refusals and for accept failures.
   static constexpr std::chrono::seconds kReportInterval{10};
+  // How long accepting pauses when the process is out of descriptors or memory.
+  static constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
   ServerOptions options_;
   std::shared_ptr<boost::asio::ssl::context> tls_;

@@ -172,3 +172,28 @@ describe('the end of a burst and the end of file descriptors', () => {
     }
   });
 });
+
+describe('the open-file limit', () => {
+  const softLimit = (pid) => Number(/^Max open files\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/limits`, 'utf8'))[1]);
+
+  test('a soft limit below the hard one is raised to it at start, without a warning', async () => {
+    const server = await startServer({ plain: true, launcher: ['prlimit', '--nofile=256:4096'] });
+    try {
+      assert.equal(softLimit(server.proc.pid), 4096);
+      assert.doesNotMatch(server.output.stderr, /open-file limit/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a hard limit too low for --max-connections is named in one warning, and the server serves', async () => {
+    const server = await startServer({ plain: true, launcher: ['prlimit', '--nofile=200:200'] });
+    try {
+      assert.equal(softLimit(server.proc.pid), 200);
+      assert.match(server.output.stderr, /the open-file limit \(200\) leaves room for about 136 connections, below --max-connections \(1024\); raise it/);
+      expectOk(await call(server, 'GetApplications', {}));
+    } finally {
+      await server.stop();
+    }
+  });
+});

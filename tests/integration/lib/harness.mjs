@@ -191,16 +191,20 @@ export async function cofferJson(args) {
 
 /**
  * Starts `coffer serve` on 127.0.0.1:0 with a data directory (a fresh one unless given) and waits
- * for its "listening on" line. Returns a Server object.
+ * for its "listening on" line. Returns a Server object. `launcher` (e.g. ['prlimit', '--nofile=64'])
+ * runs the server through a command that execs it.
  */
-export async function startServer({ plain = false, args = [], dataDir, env } = {}) {
+export async function startServer({ plain = false, args = [], dataDir, env, launcher = [] } = {}) {
   assertBinary();
   const ownDir = dataDir ? null : makeTempDir();
   const data = dataDir || path.join(ownDir, 'data');
   const argv = ['serve', '--data', data, '--listen', '127.0.0.1:0', ...args,
     ...(await storageArgs(data))];
   if (plain) argv.push('--plain-http');
-  const proc = spawn(COFFER_BIN, argv, {
+  // `launcher`: a command that execs the server (e.g. prlimit with its options), so the pid is
+  // the server's.
+  const [command, ...commandArgs] = [...launcher, COFFER_BIN, ...argv];
+  const proc = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
