@@ -110,13 +110,16 @@ void RegisterKeyValueMethods(MethodTable& table, const service::Applications& ap
   const auto roles = domain::DataManagementRoles();
   const auto add = [&](std::string name,
                        json::object (*method)(const service::Applications&, service::KeyValue&,
-                                              const MethodCall&)) {
-    table.Add(std::move(name), {roles, [&applications, &kv, method](const MethodCall& call) {
+                                              const MethodCall&),
+                       bool point_read = false) {
+    table.Add(std::move(name), {roles,
+                                [&applications, &kv, method](const MethodCall& call) {
                                   return method(applications, kv, call);
-                                }});
+                                },
+                                point_read});
   };
   add("SetKeyValueItem", SetItem);
-  add("GetKeyValueItem", GetItem);
+  add("GetKeyValueItem", GetItem, true);
   add("DelKeyValueItem", DelItem);
   add("GetKeyValueItems", ListItemsWithValues);
   add("GetKeyValueKeys", ListKeys);

@@ -24,6 +24,9 @@ using MethodHandler = std::function<boost::json::object(const MethodCall&)>;
 struct MethodSpec {
   std::span<const std::string_view> allowed_roles;
   MethodHandler handler;
+  // Reads a bounded amount by key and writes nothing: cheap enough to answer on a network
+  // thread when the store reads locally (RouterOptions::point_reads_inline).
+  bool point_read = false;
 };
 
 // Method name (case-sensitive) -> roles and handler. Filled once at start-up, then read-only

@@ -13,6 +13,9 @@ namespace coffer::api {
 struct RouterOptions {
   // Parameters per request, query and body together (SPEC 1.5); more → HTTP 413.
   std::size_t max_params = 256;
+  // Whether MayAnswerInline lets point reads run on the network thread: only for a store whose
+  // reads never wait on the network or a lock (SQLite in WAL mode). Off by default.
+  bool point_reads_inline = false;
 };
 
 // Answers every HTTP request the transport reads: `/healthz`, and the methods under
@@ -25,6 +28,10 @@ class Router {
          RouterOptions options);
 
   common::HttpResponse Handle(const common::HttpRequest& request) const;
+
+  // True when `request` names a point-read method in its path and point reads may be answered
+  // inline (ServerCallbacks::answer_inline). Looks at the path only: cheap, never throws.
+  bool MayAnswerInline(const common::HttpRequest& request) const;
 
   // The answer to a request the transport refused (400, 413, 414, 431): that status and the
   // error envelope with code 101.

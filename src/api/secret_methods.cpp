@@ -179,14 +179,16 @@ json::object DelSecret(const service::Applications& applications, service::Secre
 void RegisterSecretMethods(MethodTable& table, const service::Applications& applications,
                            service::Secrets& secrets) {
   const auto roles = domain::DataManagementRoles();
-  const auto add = [&](std::string name, auto method) {
-    table.Add(std::move(name), {roles, [&applications, &secrets, method](const MethodCall& call) {
+  const auto add = [&](std::string name, auto method, bool point_read = false) {
+    table.Add(std::move(name), {roles,
+                                [&applications, &secrets, method](const MethodCall& call) {
                                   return method(applications, secrets, call);
-                                }});
+                                },
+                                point_read});
   };
   add("AddSecret", AddSecret);
   add("GetSecrets", GetSecrets);
-  add("GetSecretValue", GetSecretValue);
+  add("GetSecretValue", GetSecretValue, true);
   add("SetSecretInfo", SetSecretInfo);
   add("DelSecret", DelSecret);
 }

@@ -81,8 +81,8 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
   auto* plain = serve->add_flag("--plain-http", o.plain_http, "serve plain HTTP instead of HTTPS");
   plain->excludes(cert)->excludes(key)->excludes(self_signed);
   self_signed->excludes(cert)->excludes(key);
-  serve->add_option("--threads", o.server.io_threads, "network I/O threads")
-      ->check(CLI::Range(1, 256))
+  serve->add_option("--threads", o.server.io_threads, "network I/O threads (0: one per CPU)")
+      ->check(CLI::Range(0, 256))
       ->capture_default_str();
   serve->add_option("--workers", o.server.worker_threads, "request handler threads")
       ->check(CLI::Range(1, 1024))

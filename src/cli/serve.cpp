@@ -165,7 +165,11 @@ int RunServe(const ServeOptions& o) {
   api::RegisterKeyValueMethods(methods, applications, key_value);
   service::Secrets secrets(store->secrets(), keyring, clock);
   api::RegisterSecretMethods(methods, applications, secrets);
-  const api::Router router(methods, authenticator, store->meta(), o.router);
+  api::RouterOptions router_options = o.router;
+  // SQLite reads come from local pages in WAL mode, never waiting on the writer; PostgreSQL
+  // reads wait on the network, so they stay on worker threads.
+  router_options.point_reads_inline = o.storage.postgres_url.empty();
+  const api::Router router(methods, authenticator, store->meta(), router_options);
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
   const http::StaticAssets panel("/panel", http::EmbeddedAssets());
@@ -179,7 +183,14 @@ int RunServe(const ServeOptions& o) {
     return 0;
   });
   LogReady(o, server.port(), credentials);
-  server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal});
+  // Static files and point reads on SQLite are answered on the network thread (see
+  // ServerCallbacks::answer_inline).
+  const auto answer_inline = [&](const common::HttpRequest& request) {
+    const std::string_view path =
+        std::string_view(request.target).substr(0, request.target.find('?'));
+    return panel.Owns(path) || router.MayAnswerInline(request);
+  };
+  server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal, answer_inline});
   spdlog::info("stopped");
   return fenced ? 1 : 0;
 }

@@ -37,17 +37,22 @@ struct ServerOptions {
   // On shutdown, how long requests in flight may take to finish.
   std::chrono::milliseconds drain_timeout{10'000};
   // Threads doing network I/O, and threads running request handlers (which may block on
-  // storage, so I/O threads never do).
-  int io_threads = 1;
+  // storage, so I/O threads only answer what ServerCallbacks::answer_inline allows).
+  // 0: one per CPU this process may run on (its affinity mask, so `taskset` is respected).
+  int io_threads = 0;
   int worker_threads = 64;
 };
 
-// What the transport calls. `handle` answers a fully read request (on a worker thread);
-// `refuse` renders the answer to a request refused by the transport (status 400, 413, 414,
-// 431). Both must be thread-safe and must not throw.
+// What the transport calls. `handle` answers a fully read request, on a worker thread unless
+// `answer_inline` (when set) says it may run on the network thread that read the request: only
+// for answers that cannot block (no network round trip, lock wait or sync), as the hand-over to
+// a worker and back costs more than such an answer. `refuse` renders the answer to a request
+// refused by the transport (status 400, 413, 414, 431). All must be thread-safe and must not
+// throw.
 struct ServerCallbacks {
   std::function<common::HttpResponse(const common::HttpRequest&)> handle;
   std::function<common::HttpResponse(int status)> refuse;
+  std::function<bool(const common::HttpRequest&)> answer_inline;
 };
 
 }  // namespace coffer::http

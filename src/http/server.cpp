@@ -1,7 +1,9 @@
 #include "http/server.hpp"
 
+#include <sched.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <thread>
@@ -27,10 +29,22 @@ tcp::endpoint ResolveListenAddress(net::io_context& ioc, const std::string& host
   return results.begin()->endpoint();
 }
 
+int CpusAvailable() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
+ServerOptions WithThreadsResolved(ServerOptions options) {
+  if (options.io_threads <= 0) options.io_threads = CpusAvailable();
+  return options;
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options)
-    : options_(std::move(options)),
+    : options_(WithThreadsResolved(std::move(options))),
       ioc_(options_.io_threads),
       control_(net::make_strand(ioc_)),
       acceptor_(control_),

@@ -133,7 +133,8 @@ class Session final : public SessionBase {
     Dispatch();
   }
 
-  // Runs the handler on a worker thread and writes its answer back on the strand.
+  // Runs the handler, on a worker thread unless it may answer inline, and writes its answer
+  // back on the strand.
   void Dispatch() {
     auto& message = parser_->get();
     common::HttpRequest request;
@@ -150,17 +151,26 @@ class Session final : public SessionBase {
     parser_.reset();
     WipeReadBuffer();
     Tcp().expires_never();  // the handler's time is not the client's
+    const auto& callbacks = server_.callbacks();
+    if (callbacks.answer_inline && callbacks.answer_inline(request)) {
+      return Write(Answer(request), keep_alive);
+    }
     net::post(server_.workers(),
               [self = Self(), request = std::move(request), keep_alive]() mutable {
-                common::HttpResponse response = self->server_.callbacks().handle(request);
-                // Parameters may have carried secret values.
-                common::WipeBytes(request.body.data(), request.body.size());
-                common::WipeBytes(request.target.data(), request.target.size());
+                common::HttpResponse response = self->Answer(request);
                 net::post(self->stream_.get_executor(),
                           [self, response = std::move(response), keep_alive]() mutable {
                             self->Write(std::move(response), keep_alive);
                           });
               });
+  }
+
+  common::HttpResponse Answer(common::HttpRequest& request) {
+    common::HttpResponse response = server_.callbacks().handle(request);
+    // Parameters may have carried secret values.
+    common::WipeBytes(request.body.data(), request.body.size());
+    common::WipeBytes(request.target.data(), request.target.size());
+    return response;
   }
 
   // Overwrites the read buffer's whole storage once it holds nothing unread: the request's

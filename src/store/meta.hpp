@@ -19,6 +19,12 @@ class ServingLease {
   virtual ~ServingLease() = default;
 };
 
+// While one exists, its thread's reads share one snapshot (MetaStore::ShareSnapshot).
+class SharedSnapshot {
+ public:
+  virtual ~SharedSnapshot() = default;
+};
+
 // Named values of the store itself (the master-key check) and its health. Coordination between
 // processes and nodes happens here, in the storage, never in local files. Owned by the Store;
 // thread-safe. Storage failures throw StoreError.
@@ -43,6 +49,13 @@ class MetaStore {
   // holds the key in force.
   virtual std::unique_ptr<ServingLease> HoldServingLease(const std::string& watched,
                                                          std::function<void()> on_fenced) = 0;
+
+  // Until the returned object is destroyed, every read this thread makes of the store, through
+  // any of its areas, sees one snapshot (taken by the first of them) and costs one transaction
+  // in all rather than one each. Only for work that reads: a write made meanwhile is not visible
+  // to the snapshot. Other threads are unaffected. Null when the backend gains nothing from it
+  // (or a scope is open already): each read then has its own snapshot, as without the call.
+  virtual std::unique_ptr<SharedSnapshot> ShareSnapshot() { return nullptr; }
 };
 
 }  // namespace coffer::store

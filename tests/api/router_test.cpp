@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "domain/roles.hpp"
 #include "router_fixture.hpp"
 
 namespace coffer::api {
@@ -103,6 +104,58 @@ TEST_F(RouterTest, TooManyParametersIs413With101) {
   EXPECT_EQ(Code(response), 101);
   const auto split = Post("/platform_api/GetApplications?a=1&b=2", "c=3&d=4&e=5");
   EXPECT_EQ(split.status, 413);
+}
+
+// Registers `name`: counts the caller's applications, creates one, counts again, and answers
+// both counts, so a test can tell whether its reads shared one snapshot.
+void AddCountTwiceMethod(MethodTable& methods, store::Store& store, std::string name,
+                         bool point_read) {
+  methods.Add(
+      std::move(name),
+      {domain::DataManagementRoles(),
+       [&store](const MethodCall& call) {
+         auto& applications = store.applications();
+         const auto before = applications.List(call.principal.account_id).size();
+         const auto app_name = "made" + std::to_string(before);
+         EXPECT_TRUE(applications.Create(call.principal.account_id, app_name, false, 1, 0).ok());
+         const auto after = applications.List(call.principal.account_id).size();
+         return boost::json::object{{"result", boost::json::array{before, after}}};
+       },
+       point_read});
+}
+
+TEST_F(RouterTest, PointReadsMayBeAnsweredInlineWhenTheOptionSaysSo) {
+  AddCountTwiceMethod(methods_, *store_, "PeekTwice", true);
+  AddCountTwiceMethod(methods_, *store_, "CountTwice", false);
+  const auto request = [](std::string target) {
+    common::HttpRequest r;
+    r.method = "POST";
+    r.target = std::move(target);
+    return r;
+  };
+  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/PeekTwice/"))) << "off by default";
+  UseOptions(RouterOptions{.point_reads_inline = true});
+  EXPECT_TRUE(router_->MayAnswerInline(request("/platform_api/PeekTwice/")));
+  EXPECT_TRUE(router_->MayAnswerInline(request("/platform_api/PeekTwice?x=1")));
+  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/CountTwice/")));
+  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/AddApplication")));
+  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/NoSuchMethod")));
+  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/?cmd=PeekTwice")))
+      << "a cmd parameter is only known once the request is decoded";
+  EXPECT_FALSE(router_->MayAnswerInline(request("/healthz")));
+}
+
+TEST_F(RouterTest, APointReadSeesOneSnapshotOtherMethodsSeeTheLatestState) {
+  AddCountTwiceMethod(methods_, *store_, "PeekTwice", true);
+  AddCountTwiceMethod(methods_, *store_, "CountTwice", false);
+  const auto counts = [](const common::HttpResponse& response) {
+    const auto& result = Body(response).at("result").as_array();
+    return std::make_pair(result.at(0).to_number<int>(), result.at(1).to_number<int>());
+  };
+  EXPECT_EQ(counts(Get("/platform_api/CountTwice")), std::make_pair(0, 1));
+  EXPECT_EQ(counts(Get("/platform_api/PeekTwice")), std::make_pair(1, 1))
+      << "its reads share the snapshot taken before its own write";
+  EXPECT_EQ(counts(Get("/platform_api/CountTwice")), std::make_pair(2, 3));
 }
 
 TEST_F(RouterTest, RefusalCarriesTheStatusAndCode101) {
@@ -207,9 +260,8 @@ TEST_F(FailingStorageRouterTest, AnUnreachableStoreIs503RetryAfterWithCode1) {
     const auto response = Get("/platform_api/Unreachable");
     EXPECT_EQ(response.status, 503);
     EXPECT_EQ(Header(response, "Retry-After"), "1");
-    EXPECT_EQ(response.body,
-              R"({"error":{"msg":"Service temporarily unavailable.","code":1},)"
-              R"("errors":[{"msg":"Service temporarily unavailable.","code":1}]})");
+    EXPECT_EQ(response.body, R"({"error":{"msg":"Service temporarily unavailable.","code":1},)"
+                             R"("errors":[{"msg":"Service temporarily unavailable.","code":1}]})");
     EXPECT_EQ(Header(response, "Cache-Control"), "no-store");
   }
 }

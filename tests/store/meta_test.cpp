@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,6 +53,42 @@ TEST_P(MetaTest, OfRacingSetIfAbsentsOnSeveralStoresEveryoneSeesOneWinner) {
   }
   EXPECT_EQ(own, 1) << "exactly one racer's value is in force";
   EXPECT_EQ(meta().Get("check"), in_force[0]);
+}
+
+// Whatever the backend, reads inside a scope answer correctly; where a shared snapshot is given,
+// every area's reads see the state at its first read, and only on the thread that opened it.
+TEST_P(MetaTest, ASharedSnapshotHoldsThisThreadsReadsToOneState) {
+  constexpr int64_t kNow = 1'700'000'000;
+  const Account dev = MakeAccount("dev");
+  const int64_t app = applications().Create(dev.id, "app", false, kNow, 0).value().id;
+  ASSERT_EQ(key_value().Put(app, KvItem{"before", "1", kNow + 3600}), Outcome::kOk);
+  {
+    const auto snapshot = meta().ShareSnapshot();
+    if (GetParam().name == "Sqlite") {
+      ASSERT_NE(snapshot, nullptr) << "SQLite shares one read transaction";
+    }
+    EXPECT_EQ(meta().ShareSnapshot(), nullptr)
+        << "a second scope on the same thread shares the first";
+    EXPECT_EQ(key_value().Get(app, "before", kNow).value().value, "1");
+    ASSERT_EQ(key_value().Put(app, KvItem{"during", "2", kNow + 3600}), Outcome::kOk);
+    ASSERT_EQ(accounts().AddKey(Key("later-key", dev.id)), Outcome::kOk);
+    std::optional<bool> other_thread_sees;
+    std::thread([&] { other_thread_sees = key_value().Get(app, "during", kNow).ok(); }).join();
+    EXPECT_EQ(other_thread_sees, true) << "other threads read the latest state";
+    const bool sees_write = key_value().Get(app, "during", kNow).ok();
+    const bool sees_key = accounts().FindKey("later-key").has_value();
+    EXPECT_EQ(sees_write, sees_key) << "the areas read one state";
+    if (snapshot) {
+      EXPECT_FALSE(sees_write) << "the shared snapshot predates the write";
+      EXPECT_EQ(accounts().FindKey("dev-key")->account_id, dev.id);
+    } else {
+      EXPECT_TRUE(sees_write) << "without a shared snapshot, each read sees the latest state";
+    }
+  }
+  EXPECT_EQ(key_value().Get(app, "during", kNow).value().value, "2") << "the scope has ended";
+  if (GetParam().name == "Sqlite") {
+    EXPECT_NE(meta().ShareSnapshot(), nullptr) << "a new scope opens once the first has ended";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MetaTest, ::testing::ValuesIn(ConformanceBackends()),

@@ -38,7 +38,46 @@ void RefuseIfCorrupt(Connection& connection, const std::string& path) {
   }
 }
 
+// The scope open on this thread, if any (Database::ShareSnapshot).
+struct ActiveScope {
+  const Database* database = nullptr;
+  Connection* connection = nullptr;
+};
+thread_local ActiveScope active_scope;
+
 }  // namespace
+
+class Database::SnapshotScope final : public SharedSnapshot {
+ public:
+  explicit SnapshotScope(Database& database) : lease_(database), transaction_(lease_.connection()) {
+    active_scope = {&database, &lease_.connection()};
+  }
+  // The read transaction ends before the connection returns to the pool: by its prepared
+  // COMMIT, or else by the ReadTransaction's rollback.
+  ~SnapshotScope() override {
+    active_scope = {};
+    try {
+      transaction_.Commit();
+    } catch (const StoreError&) {
+      // It read only; the rollback ends it.
+    }
+  }
+  SnapshotScope(const SnapshotScope&) = delete;
+  SnapshotScope& operator=(const SnapshotScope&) = delete;
+
+ private:
+  ReaderLease lease_;
+  ReadTransaction transaction_;
+};
+
+std::unique_ptr<SharedSnapshot> Database::ShareSnapshot() {
+  if (active_scope.connection != nullptr) return nullptr;
+  return std::make_unique<SnapshotScope>(*this);
+}
+
+Connection* Database::SharedConnection() const {
+  return active_scope.database == this ? active_scope.connection : nullptr;
+}
 
 Database::Database(SqliteOptions options) : options_(std::move(options)) {
   writer_ = std::make_unique<Connection>(options_.path, options_.busy_timeout_ms, false);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/meta.hpp"
 #include "store/outcome.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/write_queue.hpp"
@@ -47,12 +48,17 @@ class Database {
   // statements see the same committed snapshot.
   template <typename F>
   auto Read(F&& read) {
+    if (Connection* shared = SharedConnection()) return read(*shared);
     ReaderLease lease(*this);
     ReadTransaction snapshot(lease.connection());
     auto result = read(lease.connection());
     snapshot.Commit();
     return result;
   }
+
+  // Until the returned scope ends, Read() on this thread runs on one reader connection inside one
+  // read transaction (MetaStore::ShareSnapshot). Null when this thread has a scope open already.
+  std::unique_ptr<SharedSnapshot> ShareSnapshot();
 
   // Runs `write(Connection&)` on the writer connection as part of the next group commit and
   // returns once it is durable. If `write` throws, its changes are rolled back alone and the
@@ -102,6 +108,10 @@ class Database {
     Database& database_;
     std::unique_ptr<Connection> connection_;
   };
+
+  class SnapshotScope;
+  // The connection of this thread's open SnapshotScope on this database, or null.
+  Connection* SharedConnection() const;
 
   SqliteOptions options_;
   std::unique_ptr<Connection> writer_;

@@ -17,6 +17,7 @@ class SqliteMeta final : public MetaStore {
   // `on_fenced` never runs.
   std::unique_ptr<ServingLease> HoldServingLease(const std::string& watched,
                                                  std::function<void()> on_fenced) override;
+  std::unique_ptr<SharedSnapshot> ShareSnapshot() override { return db_.ShareSnapshot(); }
 
  private:
   Database& db_;
