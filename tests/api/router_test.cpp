@@ -149,7 +149,8 @@ TEST_F(RouterTest, APointReadSeesOneSnapshotOtherMethodsSeeTheLatestState) {
   AddCountTwiceMethod(methods_, *store_, "PeekTwice", true);
   AddCountTwiceMethod(methods_, *store_, "CountTwice", false);
   const auto counts = [](const common::HttpResponse& response) {
-    const auto& result = Body(response).at("result").as_array();
+    const boost::json::object body = Body(response);
+    const auto& result = body.at("result").as_array();
     return std::make_pair(result.at(0).to_number<int>(), result.at(1).to_number<int>());
   };
   EXPECT_EQ(counts(Get("/platform_api/CountTwice")), std::make_pair(0, 1));
