@@ -173,22 +173,23 @@ int RunServe(const ServeOptions& o) {
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
   const http::StaticAssets panel("/panel", http::EmbeddedAssets());
+  const auto for_panel = [&](const common::HttpRequest& request) {
+    return panel.Owns(std::string_view(request.target).substr(0, request.target.find('?')));
+  };
   const auto handle = [&](const common::HttpRequest& request) {
-    const std::string_view path =
-        std::string_view(request.target).substr(0, request.target.find('?'));
-    return panel.Owns(path) ? panel.Serve(request) : router.Handle(request);
+    return for_panel(request) ? panel.Serve(request) : router.Handle(request);
   };
   Startup("--listen", [&] {
     server.Listen();
     return 0;
   });
+  spdlog::info("{} network I/O thread(s), {} request handler thread(s)",
+               server.options().io_threads, server.options().worker_threads);
   LogReady(o, server.port(), credentials);
   // Static files and point reads on SQLite are answered on the network thread (see
   // ServerCallbacks::answer_inline).
   const auto answer_inline = [&](const common::HttpRequest& request) {
-    const std::string_view path =
-        std::string_view(request.target).substr(0, request.target.find('?'));
-    return panel.Owns(path) || router.MayAnswerInline(request);
+    return for_panel(request) || router.MayAnswerInline(request);
   };
   server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal, answer_inline});
   spdlog::info("stopped");

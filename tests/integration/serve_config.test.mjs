@@ -53,6 +53,23 @@ describe('options from a config file', () => {
 });
 
 describe('bad config files', () => {
+  test('--threads: 0 (the default) is one per CPU the process may run on, N is N', async () => {
+    // taskset leaves the server one CPU, whatever the machine has.
+    for (const [args, threads] of [[[], 1], [['--threads', '3'], 3]]) {
+      const server = await startServer({ plain: true, args, launcher: ['taskset', '-c', '0'] });
+      try {
+        assert.match(server.output.stderr, new RegExp(`\\b${threads} network I/O thread\\(s\\)`));
+        expectOk(await call(server, 'AddApplication', { application_name: 'served' }));
+      } finally {
+        assert.equal((await server.stop()).code, 0);
+      }
+    }
+    const r = await runCoffer(['serve', '--data', path.join(dir, 'threads'), '--threads', '-1']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /--threads/);
+  });
+
   test('--config without a file -> one line, exit 2', async () => {
     const r = await runCoffer(['serve', '--data', path.join(dir, 'no-file'), '--config']);
     assert.equal(r.code, 2, r.stderr);
