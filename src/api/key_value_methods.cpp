@@ -28,8 +28,9 @@ json::object ItemJson(const store::KvItem& item, bool with_value) {
   return object;
 }
 
-json::object SetItem(const service::Applications& applications, service::KeyValue& kv,
-                     const MethodCall& call) {
+// Checks everything before the write starts; the write answers on the writer's thread.
+void SetItem(const service::Applications& applications, service::KeyValue& kv,
+             const MethodCall& call, std::function<void(MethodFinish)> done) {
   const int64_t application_id = ResolveApplicationId(applications, call);
   std::string key = CheckKey(call.params.Required("key"));
   auto value = call.params.OptionalAllowEmpty("value");
@@ -41,10 +42,16 @@ json::object SetItem(const service::Applications& applications, service::KeyValu
   const auto expires_at = call.params.OptionalInt("expires_at");
   if (expires_at && *expires_at < now) throw ApiError(ErrorCode::kInvalidParameter, "expires_at");
   if (ttl && expires_at) throw ApiError(ErrorCode::kOnlyOneOfTtlExpiresAt);
-  const auto item = ValueOf(kv.Set(application_id, std::move(key), std::move(*value),
-                                   domain::KvExpiresAt(now, ttl, expires_at)),
-                            call);
-  return json::object{{"result", ItemJson(item, true)}};
+  kv.SetAsync(application_id, std::move(key), std::move(*value),
+              domain::KvExpiresAt(now, ttl, expires_at),
+              [gone = ApplicationGoneError(call),
+               done = std::move(done)](common::Completed<store::Result<store::KvItem>> set) {
+                done([set = std::move(set), gone]() mutable {
+                  auto item = std::move(set).Take();
+                  if (item.outcome() == store::Outcome::kApplicationGone) throw gone;
+                  return json::object{{"result", ItemJson(std::move(item).value(), true)}};
+                });
+              });
 }
 
 json::object GetItem(const service::Applications& applications, service::KeyValue& kv,
@@ -118,7 +125,11 @@ void RegisterKeyValueMethods(MethodTable& table, const service::Applications& ap
                                 },
                                 point_read});
   };
-  add("SetKeyValueItem", SetItem);
+  table.Add("SetKeyValueItem",
+            {roles, nullptr, false,
+             [&applications, &kv](const MethodCall& call, std::function<void(MethodFinish)> done) {
+               SetItem(applications, kv, call, std::move(done));
+             }});
   add("GetKeyValueItem", GetItem, true);
   add("DelKeyValueItem", DelItem);
   add("GetKeyValueItems", ListItemsWithValues);

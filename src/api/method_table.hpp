@@ -21,12 +21,26 @@ struct MethodCall {
 // Returns the success body's members (`result` and siblings) or throws common::ApiError.
 using MethodHandler = std::function<boost::json::object(const MethodCall&)>;
 
+// The end of an asynchronous method: returns the success members or throws what the method
+// would have thrown.
+using MethodFinish = std::function<boost::json::object()>;
+
+// A method that writes without holding a thread while the write becomes durable. It checks its
+// parameters as a MethodHandler does (throwing common::ApiError), starts the write and returns;
+// `done` is then called exactly once, on the thread that finished the write (perhaps before the
+// handler returns), with the method's finish. The MethodCall is gone by then: the finish owns
+// what it needs.
+using AsyncMethodHandler =
+    std::function<void(const MethodCall&, std::function<void(MethodFinish)> done)>;
+
+// A method has a `handler` or a `start`, never both.
 struct MethodSpec {
   std::span<const std::string_view> allowed_roles;
   MethodHandler handler;
   // Reads a bounded amount by key and writes nothing: cheap enough to answer on a network
-  // thread when the store reads locally (RouterOptions::point_reads_inline).
+  // thread when the store reads locally (RouterOptions::answer_on_network_threads).
   bool point_read = false;
+  AsyncMethodHandler start = nullptr;
 };
 
 // Method name (case-sensitive) -> roles and handler. Filled once at start-up, then read-only

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include "api/errors.hpp"
 #include "api/request_decoding.hpp"
 #include "store/outcome.hpp"
@@ -59,17 +61,10 @@ Router::Router(const MethodTable& methods, auth::Authenticator& authenticator,
                store::MetaStore& meta, RouterOptions options)
     : methods_(methods), authenticator_(authenticator), meta_(meta), options_(options) {}
 
-HttpResponse Router::Handle(const HttpRequest& request) const {
-  const std::string_view path = PathOf(request.target);
-  if (request.method != "GET" && request.method != "POST") {
-    HttpResponse response = ErrorResponse(405, ErrorCode::kInvalidArguments);
-    response.headers.emplace_back("Allow", "GET, POST");
-    return response;
-  }
-  if (path == "/healthz") return HandleHealth();
-  if (!PathMethod(path)) return ErrorResponse(404, ErrorCode::kUnknownCommand);
+template <typename F>
+auto Router::Guarded(F&& answer) const -> decltype(answer()) {
   try {
-    return HandleApi(request);
+    return answer();
   } catch (const BadRequest& e) {
     spdlog::debug("request refused: {}", e.what());
     return ErrorResponse(e.http_status(), ErrorCode::kInvalidArguments);
@@ -90,7 +85,29 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   }
 }
 
-HttpResponse Router::HandleApi(const HttpRequest& request) const {
+HttpResponse Router::Handle(const HttpRequest& request) const { return *Answer(request, nullptr); }
+
+void Router::Start(const HttpRequest& request, common::Respond respond) const {
+  if (auto now = Answer(request, &respond)) {
+    respond([response = std::move(*now)]() mutable { return std::move(response); });
+  }
+}
+
+std::optional<HttpResponse> Router::Answer(const HttpRequest& request,
+                                           const common::Respond* later) const {
+  const std::string_view path = PathOf(request.target);
+  if (request.method != "GET" && request.method != "POST") {
+    HttpResponse response = ErrorResponse(405, ErrorCode::kInvalidArguments);
+    response.headers.emplace_back("Allow", "GET, POST");
+    return response;
+  }
+  if (path == "/healthz") return HandleHealth();
+  if (!PathMethod(path)) return ErrorResponse(404, ErrorCode::kUnknownCommand);
+  return Guarded([&] { return HandleApi(request, later); });
+}
+
+std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
+                                              const common::Respond* later) const {
   DecodedRequest decoded = DecodeRequest(request, options_.max_params);
   struct WipeOnExit {
     Params& params;
@@ -106,25 +123,45 @@ HttpResponse Router::HandleApi(const HttpRequest& request) const {
   if (method == nullptr) throw ApiError(ErrorCode::kUnknownCommand);
 
   // A point read's authentication, application lookup and read see one snapshot, in one
-  // transaction instead of three.
-  const auto snapshot = method->point_read ? meta_.ShareSnapshot() : nullptr;
+  // transaction instead of three; so do an asynchronous write's checks, as its write runs on
+  // another thread.
+  auto snapshot = method->point_read || method->start ? meta_.ShareSnapshot() : nullptr;
   const auth::Principal principal =
       authenticator_.Authenticate(request.authorization, LegacyFrom(decoded.params));
   if (!auth::HasAnyRole(principal, method->allowed_roles)) throw ApiError(ErrorCode::kForbidden);
 
   const ParamReader reader(decoded.params);
   const MethodCall call{principal, reader};
-  const boost::json::object members = method->handler(call);
-  spdlog::debug("{} by account {} key {}: ok", name, principal.account_id, principal.key_id);
-  return JsonResponse(200, RenderSuccess(members));
+  if (!method->start) {
+    const boost::json::object members = method->handler(call);
+    spdlog::debug("{} by account {} key {}: ok", name, principal.account_id, principal.key_id);
+    return JsonResponse(200, RenderSuccess(members));
+  }
+  spdlog::debug("{} by account {} key {}: started", name, principal.account_id, principal.key_id);
+  if (later == nullptr) {
+    std::promise<MethodFinish> finished;
+    method->start(call,
+                  [&finished](MethodFinish finish) { finished.set_value(std::move(finish)); });
+    snapshot.reset();  // not held while the write becomes durable
+    return JsonResponse(200, RenderSuccess(finished.get_future().get()()));
+  }
+  method->start(call, [this, respond = *later](MethodFinish finish) {
+    respond([this, finish = std::move(finish)] {
+      return Guarded([&] { return JsonResponse(200, RenderSuccess(finish())); });
+    });
+  });
+  return std::nullopt;
 }
 
-bool Router::MayAnswerInline(const HttpRequest& request) const {
-  if (!options_.point_reads_inline) return false;
+common::Placement Router::Place(const HttpRequest& request) const {
+  if (!options_.answer_on_network_threads) return common::Placement::kWorker;
   const auto name = PathMethod(PathOf(request.target));
-  if (!name || name->empty()) return false;  // a `cmd` parameter is only known once decoded
+  if (!name || name->empty()) return common::Placement::kWorker;
   const MethodSpec* method = methods_.Find(*name);
-  return method != nullptr && method->point_read;
+  if (method == nullptr) return common::Placement::kWorker;
+  if (method->point_read) return common::Placement::kInline;
+  if (method->start) return common::Placement::kStart;
+  return common::Placement::kWorker;
 }
 
 HttpResponse Router::Refusal(int status) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 
 #include "api/method_table.hpp"
 #include "auth/authenticator.hpp"
@@ -13,9 +14,10 @@ namespace coffer::api {
 struct RouterOptions {
   // Parameters per request, query and body together (SPEC 1.5); more → HTTP 413.
   std::size_t max_params = 256;
-  // Whether MayAnswerInline lets point reads run on the network thread: only for a store whose
-  // reads never wait on the network or a lock (SQLite in WAL mode). Off by default.
-  bool point_reads_inline = false;
+  // Whether Place() lets point reads run, and asynchronous writes start, on the network thread:
+  // only for a store whose reads never wait on the network or a lock (SQLite in WAL mode) and
+  // whose writes complete on a thread of their own. Off by default.
+  bool answer_on_network_threads = false;
 };
 
 // Answers every HTTP request the transport reads: `/healthz`, and the methods under
@@ -27,18 +29,34 @@ class Router {
   Router(const MethodTable& methods, auth::Authenticator& authenticator, store::MetaStore& meta,
          RouterOptions options);
 
+  // The answer, once the method has ended (waiting for an asynchronous write to be durable).
   common::HttpResponse Handle(const common::HttpRequest& request) const;
 
-  // True when `request` names a point-read method in its path and point reads may be answered
-  // inline (ServerCallbacks::answer_inline). Looks at the path only: cheap, never throws.
-  bool MayAnswerInline(const common::HttpRequest& request) const;
+  // Answers through `respond`, exactly once: before returning, except for a method that writes
+  // asynchronously (MethodSpec::start), whose answer comes from the thread that finished its
+  // write. Never blocks on a write; reads as Handle() does.
+  void Start(const common::HttpRequest& request, common::Respond respond) const;
+
+  // Where `request` may be answered, judged by the method its path names: kInline for a point
+  // read, kStart for an asynchronous write, when RouterOptions::answer_on_network_threads;
+  // kWorker otherwise (and for the `cmd` form, whose method is known only once decoded). Cheap;
+  // never throws.
+  common::Placement Place(const common::HttpRequest& request) const;
 
   // The answer to a request the transport refused (400, 413, 414, 431): that status and the
   // error envelope with code 101.
   static common::HttpResponse Refusal(int status);
 
  private:
-  common::HttpResponse HandleApi(const common::HttpRequest& request) const;
+  // The answer, or nullopt when `later` was given to an asynchronous method, which answers
+  // through it. Without `later`, waits for such a method to end.
+  std::optional<common::HttpResponse> Answer(const common::HttpRequest& request,
+                                             const common::Respond* later) const;
+  std::optional<common::HttpResponse> HandleApi(const common::HttpRequest& request,
+                                                const common::Respond* later) const;
+  // What `answer` returns, or the answer SPEC 5 gives to what it throws.
+  template <typename F>
+  auto Guarded(F&& answer) const -> decltype(answer());
   common::HttpResponse HandleHealth() const;
   // Logs an unreachable storage through unavailable_log_: in an outage every request fails.
   void LogUnavailable(const char* why) const;

@@ -166,9 +166,9 @@ int RunServe(const ServeOptions& o) {
   service::Secrets secrets(store->secrets(), keyring, clock);
   api::RegisterSecretMethods(methods, applications, secrets);
   api::RouterOptions router_options = o.router;
-  // SQLite reads come from local pages in WAL mode, never waiting on the writer; PostgreSQL
-  // reads wait on the network, so they stay on worker threads.
-  router_options.point_reads_inline = o.storage.postgres_url.empty();
+  // SQLite reads come from local pages in WAL mode, never waiting on the writer, and its writes
+  // complete on its writer thread; PostgreSQL waits on the network, so it stays on workers.
+  router_options.answer_on_network_threads = o.storage.postgres_url.empty();
   const api::Router router(methods, authenticator, store->meta(), router_options);
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
@@ -186,12 +186,15 @@ int RunServe(const ServeOptions& o) {
   spdlog::info("{} network I/O thread(s), {} request handler thread(s)",
                server.options().io_threads, server.options().worker_threads);
   LogReady(o, server.port(), credentials);
-  // Static files and point reads on SQLite are answered on the network thread (see
-  // ServerCallbacks::answer_inline).
-  const auto answer_inline = [&](const common::HttpRequest& request) {
-    return for_panel(request) || router.MayAnswerInline(request);
+  // Static files and point reads on SQLite are answered on the network thread, and SQLite's
+  // asynchronous writes start there (see ServerCallbacks).
+  const auto place = [&](const common::HttpRequest& request) {
+    return for_panel(request) ? common::Placement::kInline : router.Place(request);
   };
-  server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal, answer_inline});
+  const auto start = [&](const common::HttpRequest& request, common::Respond respond) {
+    router.Start(request, std::move(respond));
+  };
+  server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal, place, start});
   spdlog::info("stopped");
   return fenced ? 1 : 0;
 }

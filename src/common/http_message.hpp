@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,5 +24,20 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
+
+// Where the transport runs a request's handler.
+enum class Placement {
+  kWorker,  // on a worker thread, which may block on storage (the default)
+  kInline,  // on the network thread that read it: answers that cannot block
+  kStart,   // started on the network thread without blocking; answered later (Respond)
+};
+
+// Builds an answer. The transport calls it once, on the connection's network thread.
+using AnswerMaker = std::function<HttpResponse()>;
+
+// How a request started on a network thread is answered: called exactly once, from any thread,
+// with the function that builds the answer, which must not throw. Cheap: it hands the
+// function over and returns.
+using Respond = std::function<void(AnswerMaker)>;
 
 }  // namespace coffer::common

@@ -37,22 +37,26 @@ struct ServerOptions {
   // On shutdown, how long requests in flight may take to finish.
   std::chrono::milliseconds drain_timeout{10'000};
   // Threads doing network I/O, and threads running request handlers (which may block on
-  // storage, so I/O threads only answer what ServerCallbacks::answer_inline allows).
+  // storage, so I/O threads only answer what ServerCallbacks::place allows).
   // 0: one per CPU this process may run on (its affinity mask, so `taskset` is respected).
   int io_threads = 0;
   int worker_threads = 64;
 };
 
-// What the transport calls. `handle` answers a fully read request, on a worker thread unless
-// `answer_inline` (when set) says it may run on the network thread that read the request: only
-// for answers that cannot block (no network round trip, lock wait or sync), as the hand-over to
-// a worker and back costs more than such an answer. `refuse` renders the answer to a request
-// refused by the transport (status 400, 413, 414, 431). All must be thread-safe and must not
-// throw.
+// What the transport calls; all must be thread-safe and must not throw. `place` says where a
+// fully read request is handled (kWorker when unset):
+// - kWorker: `handle` answers it on a worker thread;
+// - kInline: `handle` answers it on the network thread that read it; only for answers that
+//   cannot block (no network round trip, lock wait or sync), as the hand-over to a worker and
+//   back costs more than such an answer;
+// - kStart: `start` begins it on the network thread without blocking, and answers through its
+//   common::Respond, perhaps later and from another thread (a write's commit).
+// `refuse` renders the answer to a request refused by the transport (400, 413, 414, 431).
 struct ServerCallbacks {
   std::function<common::HttpResponse(const common::HttpRequest&)> handle;
   std::function<common::HttpResponse(int status)> refuse;
-  std::function<bool(const common::HttpRequest&)> answer_inline;
+  std::function<common::Placement(const common::HttpRequest&)> place;
+  std::function<void(const common::HttpRequest&, common::Respond)> start;
 };
 
 }  // namespace coffer::http

@@ -91,6 +91,14 @@ void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbac
   RunIo();  // returns once draining has left no work
   for (auto& thread : threads) thread.join();
   workers_.join();
+  while (const std::size_t expected = expected_answers_.load()) expected_answers_.wait(expected);
+}
+
+std::shared_ptr<void> Server::ExpectAnswer() {
+  expected_answers_.fetch_add(1);
+  return std::shared_ptr<void>(nullptr, [this](void*) {
+    if (expected_answers_.fetch_sub(1) == 1) expected_answers_.notify_all();
+  });
 }
 
 void Server::RunIo() {

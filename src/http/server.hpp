@@ -53,6 +53,11 @@ class Server {
   void Register(const std::shared_ptr<SessionBase>& session, const std::string& client);
   void Unregister(SessionBase* session);
 
+  // Counts an answer another thread will hand over (ServerCallbacks::start) until the returned
+  // token is destroyed. Run() returns only once no token is left, so no such thread posts to a
+  // server that is gone.
+  std::shared_ptr<void> ExpectAnswer();
+
   const ServerOptions& options() const { return options_; }
   const ServerCallbacks& callbacks() const { return callbacks_; }
   boost::asio::thread_pool& workers() { return workers_; }
@@ -105,6 +110,7 @@ class Server {
   boost::asio::thread_pool workers_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> expected_answers_{0};
 };
 
 }  // namespace coffer::http

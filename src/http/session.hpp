@@ -133,8 +133,7 @@ class Session final : public SessionBase {
     Dispatch();
   }
 
-  // Runs the handler, on a worker thread unless it may answer inline, and writes its answer
-  // back on the strand.
+  // Runs the handler where ServerCallbacks::place says, and writes its answer back on the strand.
   void Dispatch() {
     auto& message = parser_->get();
     common::HttpRequest request;
@@ -152,9 +151,9 @@ class Session final : public SessionBase {
     WipeReadBuffer();
     Tcp().expires_never();  // the handler's time is not the client's
     const auto& callbacks = server_.callbacks();
-    if (callbacks.answer_inline && callbacks.answer_inline(request)) {
-      return Write(Answer(request), keep_alive);
-    }
+    const auto place = callbacks.place ? callbacks.place(request) : common::Placement::kWorker;
+    if (place == common::Placement::kInline) return Write(Answer(request), keep_alive);
+    if (place == common::Placement::kStart) return Start(request, keep_alive);
     net::post(server_.workers(),
               [self = Self(), request = std::move(request), keep_alive]() mutable {
                 common::HttpResponse response = self->Answer(request);
@@ -167,10 +166,27 @@ class Session final : public SessionBase {
 
   common::HttpResponse Answer(common::HttpRequest& request) {
     common::HttpResponse response = server_.callbacks().handle(request);
-    // Parameters may have carried secret values.
+    WipeRequest(request);
+    return response;
+  }
+
+  // Starts the request here; its answer, whenever and wherever it is ready, is written on this
+  // connection's strand. The server does not finish running before it has been handed over.
+  void Start(common::HttpRequest& request, bool keep_alive) {
+    server_.callbacks().start(
+        request,
+        [self = Self(), keep_alive, pending = server_.ExpectAnswer()](common::AnswerMaker make) {
+          net::post(self->stream_.get_executor(), [self, make = std::move(make), keep_alive] {
+            self->Write(make(), keep_alive);
+          });
+        });
+    WipeRequest(request);
+  }
+
+  // Parameters may have carried secret values.
+  static void WipeRequest(common::HttpRequest& request) {
     common::WipeBytes(request.body.data(), request.body.size());
     common::WipeBytes(request.target.data(), request.target.size());
-    return response;
   }
 
   // Overwrites the read buffer's whole storage once it holds nothing unread: the request's

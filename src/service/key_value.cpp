@@ -14,6 +14,25 @@ store::Result<store::KvItem> KeyValue::Set(int64_t application_id, std::string k
   return item;
 }
 
+void KeyValue::SetAsync(int64_t application_id, std::string key, std::string value,
+                        int64_t expires_at, common::Completion<store::Result<store::KvItem>> done) {
+  store::KvItem item{std::move(key), std::move(value), expires_at};
+  store::KvItem answer = item;
+  store_.PutAsync(application_id, std::move(item),
+                  [answer = std::move(answer),
+                   done = std::move(done)](common::Completed<store::Outcome> put) mutable {
+                    store::Outcome outcome;
+                    try {
+                      outcome = std::move(put).Take();
+                    } catch (...) {
+                      return done(std::current_exception());
+                    }
+                    if (outcome != store::Outcome::kOk)
+                      return done(store::Result<store::KvItem>(outcome));
+                    done(store::Result<store::KvItem>(std::move(answer)));
+                  });
+}
+
 store::Result<store::KvItem> KeyValue::Get(int64_t application_id, const std::string& key) const {
   return store_.Get(application_id, key, clock_.NowSeconds());
 }

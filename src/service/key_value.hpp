@@ -22,6 +22,10 @@ class KeyValue {
   // Upserts and returns the stored item (kOk, durable when it returns) or kApplicationGone.
   store::Result<store::KvItem> Set(int64_t application_id, std::string key, std::string value,
                                    int64_t expires_at);
+  // Set() without waiting: `done` is told the same answer, or the StoreError, once the item is
+  // durable, on the thread that finished the write (see store::KeyValueStore::PutAsync).
+  void SetAsync(int64_t application_id, std::string key, std::string value, int64_t expires_at,
+                common::Completion<store::Result<store::KvItem>> done);
   // The live item (kOk), kNotFound or kApplicationGone.
   store::Result<store::KvItem> Get(int64_t application_id, const std::string& key) const;
   // kOk when a live item was removed; kNotFound when none was (an expired leftover is removed

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/completion.hpp"
 #include "store/outcome.hpp"
 
 namespace coffer::store {
@@ -27,6 +28,11 @@ class KeyValueStore {
 
   // Creates or replaces the item under `item.key`, expired or not: kOk or kApplicationGone.
   virtual Outcome Put(int64_t application_id, const KvItem& item) = 0;
+  // Put() without waiting: `done` is told the outcome once the write is durable, or the
+  // StoreError, on whatever thread finished it, perhaps before PutAsync returns; see
+  // common::Completion for what `done` may do. Stores whose writes cannot be handed to a thread
+  // of their own keep this default, which calls Put() and then `done`.
+  virtual void PutAsync(int64_t application_id, KvItem item, common::Completion<Outcome> done);
   // The item if it exists and `expires_at > now`: kOk, kNotFound or kApplicationGone.
   virtual Result<KvItem> Get(int64_t application_id, std::string_view key, int64_t now) = 0;
   // Removes the item, live or expired: kOk when a live one was removed, kNotFound when none
@@ -43,5 +49,16 @@ class KeyValueStore {
   // other; each deletes what is still there.
   virtual int64_t DeleteExpired(int64_t now, int64_t limit) = 0;
 };
+
+inline void KeyValueStore::PutAsync(int64_t application_id, KvItem item,
+                                    common::Completion<Outcome> done) {
+  Outcome outcome;
+  try {
+    outcome = Put(application_id, item);
+  } catch (...) {
+    return done(std::current_exception());
+  }
+  done(outcome);
+}
 
 }  // namespace coffer::store

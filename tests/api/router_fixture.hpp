@@ -72,16 +72,23 @@ class RouterTest : public ::testing::Test {
                                         testing_support::Claims(account, now, now + 64));
   }
 
-  common::HttpResponse Send(std::string method, std::string target,
-                            std::optional<std::string> authorization, std::string content_type = "",
-                            std::string body = "") const {
+  static common::HttpRequest Request(std::string method, std::string target,
+                                     std::optional<std::string> authorization,
+                                     std::string content_type = "", std::string body = "") {
     common::HttpRequest request;
     request.method = std::move(method);
     request.target = std::move(target);
     request.authorization = std::move(authorization);
     request.content_type = std::move(content_type);
     request.body = std::move(body);
-    return router_->Handle(request);
+    return request;
+  }
+
+  common::HttpResponse Send(std::string method, std::string target,
+                            std::optional<std::string> authorization, std::string content_type = "",
+                            std::string body = "") const {
+    return router_->Handle(Request(std::move(method), std::move(target), std::move(authorization),
+                                   std::move(content_type), std::move(body)));
   }
 
   // GET `target` as `kid`.

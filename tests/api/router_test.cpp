@@ -2,10 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <future>
 #include <string>
+#include <thread>
 
+#include "api/key_value_methods.hpp"
+#include "common/api_error.hpp"
 #include "domain/roles.hpp"
 #include "router_fixture.hpp"
+#include "service/key_value.hpp"
 
 namespace coffer::api {
 namespace {
@@ -124,25 +130,160 @@ void AddCountTwiceMethod(MethodTable& methods, store::Store& store, std::string 
        point_read});
 }
 
-TEST_F(RouterTest, PointReadsMayBeAnsweredInlineWhenTheOptionSaysSo) {
+// An asynchronous method whose work ends when the test says: it requires `n`, then hands its
+// `done` and `n` to the test through `started`.
+struct LaterWrite {
+  std::function<void(MethodFinish)> done;
+  std::string n;
+};
+void AddWriteLaterMethod(MethodTable& methods, std::promise<LaterWrite>& started) {
+  methods.Add("WriteLater",
+              {domain::DataManagementRoles(), nullptr, false,
+               [&started](const MethodCall& call, std::function<void(MethodFinish)> done) {
+                 std::string n = call.params.Required("n");
+                 started.set_value(LaterWrite{std::move(done), std::move(n)});
+               }});
+}
+
+TEST_F(RouterTest, PlaceSaysWhereARequestMayBeAnsweredWhenTheOptionSaysSo) {
   AddCountTwiceMethod(methods_, *store_, "PeekTwice", true);
   AddCountTwiceMethod(methods_, *store_, "CountTwice", false);
-  const auto request = [](std::string target) {
-    common::HttpRequest r;
-    r.method = "POST";
-    r.target = std::move(target);
-    return r;
+  std::promise<LaterWrite> unused;
+  AddWriteLaterMethod(methods_, unused);
+  const auto place = [&](std::string target) {
+    return router_->Place(Request("POST", std::move(target), std::nullopt));
   };
-  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/PeekTwice/"))) << "off by default";
-  UseOptions(RouterOptions{.point_reads_inline = true});
-  EXPECT_TRUE(router_->MayAnswerInline(request("/platform_api/PeekTwice/")));
-  EXPECT_TRUE(router_->MayAnswerInline(request("/platform_api/PeekTwice?x=1")));
-  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/CountTwice/")));
-  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/AddApplication")));
-  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/NoSuchMethod")));
-  EXPECT_FALSE(router_->MayAnswerInline(request("/platform_api/?cmd=PeekTwice")))
+  using common::Placement;
+  EXPECT_EQ(place("/platform_api/PeekTwice/"), Placement::kWorker) << "off by default";
+  EXPECT_EQ(place("/platform_api/WriteLater"), Placement::kWorker) << "off by default";
+  UseOptions(RouterOptions{.answer_on_network_threads = true});
+  EXPECT_EQ(place("/platform_api/PeekTwice/"), Placement::kInline);
+  EXPECT_EQ(place("/platform_api/PeekTwice?x=1"), Placement::kInline);
+  EXPECT_EQ(place("/platform_api/WriteLater"), Placement::kStart);
+  EXPECT_EQ(place("/platform_api/WriteLater/?n=1"), Placement::kStart);
+  EXPECT_EQ(place("/platform_api/CountTwice/"), Placement::kWorker);
+  EXPECT_EQ(place("/platform_api/AddApplication"), Placement::kWorker);
+  EXPECT_EQ(place("/platform_api/NoSuchMethod"), Placement::kWorker);
+  EXPECT_EQ(place("/platform_api/?cmd=PeekTwice"), Placement::kWorker)
       << "a cmd parameter is only known once the request is decoded";
-  EXPECT_FALSE(router_->MayAnswerInline(request("/healthz")));
+  EXPECT_EQ(place("/platform_api/?cmd=WriteLater"), Placement::kWorker);
+  EXPECT_EQ(place("/healthz"), Placement::kWorker);
+}
+
+// What Router::Start answered: the thread it answered on and the answer built from it.
+struct Answered {
+  std::thread::id thread;
+  common::HttpResponse response;
+};
+
+common::Respond RespondInto(std::promise<Answered>& answered) {
+  return [&answered](common::AnswerMaker make) {
+    answered.set_value(Answered{std::this_thread::get_id(), make()});
+  };
+}
+
+TEST_F(RouterTest, StartAnswersAnAsynchronousMethodFromTheThreadThatEndsIt) {
+  std::promise<LaterWrite> started;
+  AddWriteLaterMethod(methods_, started);
+  std::promise<Answered> answered;
+  router_->Start(Request("GET", "/platform_api/WriteLater?n=7", BearerFor("owner-key")),
+                 RespondInto(answered));
+  auto answer = answered.get_future();
+  ASSERT_EQ(answer.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
+      << "no answer before the work ends";
+  LaterWrite later = started.get_future().get();
+  EXPECT_EQ(later.n, "7");
+  std::thread::id finisher;
+  std::thread([&] {
+    finisher = std::this_thread::get_id();
+    later.done([n = later.n] { return boost::json::object{{"result", n}}; });
+  }).join();
+  const Answered got = answer.get();
+  EXPECT_EQ(got.thread, finisher);
+  EXPECT_EQ(got.response.status, 200);
+  EXPECT_EQ(Body(got.response).at("result"), "7");
+}
+
+TEST_F(RouterTest, StartAnswersAtOnceWhatFailsBeforeTheWorkStarts) {
+  std::promise<LaterWrite> started;
+  AddWriteLaterMethod(methods_, started);
+  const auto start_now = [&](common::HttpRequest request) {
+    std::promise<Answered> answered;
+    router_->Start(std::move(request), RespondInto(answered));
+    auto answer = answered.get_future();
+    EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(0)), std::future_status::ready);
+    const Answered got = answer.get();
+    EXPECT_EQ(got.thread, std::this_thread::get_id());
+    return got.response;
+  };
+  EXPECT_EQ(Code(start_now(Request("GET", "/platform_api/WriteLater?n=1", std::nullopt))), 100);
+  EXPECT_EQ(Code(start_now(Request("GET", "/platform_api/WriteLater", BearerFor("owner-key")))),
+            485);
+  EXPECT_EQ(
+      Code(start_now(Request("GET", "/platform_api/WriteLater?n=1", BearerFor("support-key")))),
+      104);
+  EXPECT_EQ(Code(start_now(Request("GET", "/platform_api/NoSuch", BearerFor("owner-key")))), 103);
+  EXPECT_EQ(
+      Code(start_now(Request("GET", "/platform_api/GetApplications", BearerFor("owner-key")))), 0)
+      << "a method that is not asynchronous answers before Start returns";
+  EXPECT_EQ(start_now(Request("PUT", "/platform_api/WriteLater", std::nullopt)).status, 405);
+}
+
+TEST_F(RouterTest, AnAsynchronousMethodsLateFailureGetsTheSameAnswerAsAnEarlyOne) {
+  std::promise<LaterWrite> started;
+  AddWriteLaterMethod(methods_, started);
+  std::promise<Answered> gone;
+  router_->Start(Request("GET", "/platform_api/WriteLater?n=1", BearerFor("owner-key")),
+                 RespondInto(gone));
+  started.get_future().get().done([]() -> boost::json::object {
+    throw common::ApiError(common::ErrorCode::kApplicationNotFound);
+  });
+  EXPECT_EQ(Code(gone.get_future().get().response), 558);
+
+  started = {};
+  std::promise<Answered> unavailable;
+  router_->Start(Request("GET", "/platform_api/WriteLater?n=1", BearerFor("owner-key")),
+                 RespondInto(unavailable));
+  started.get_future().get().done(
+      []() -> boost::json::object { throw store::StoreUnavailable("disk gone"); });
+  const auto response = unavailable.get_future().get().response;
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(Header(response, "Retry-After"), "1");
+}
+
+TEST_F(RouterTest, HandleWaitsForAnAsynchronousMethodToEnd) {
+  std::promise<LaterWrite> started;
+  AddWriteLaterMethod(methods_, started);
+  std::thread finisher([&] {
+    LaterWrite later = started.get_future().get();
+    later.done([n = later.n] { return boost::json::object{{"result", n}}; });
+  });
+  const auto response = Get("/platform_api/WriteLater?n=42");
+  finisher.join();
+  EXPECT_EQ(Code(response), 0);
+  EXPECT_EQ(Body(response).at("result"), "42");
+}
+
+TEST_F(RouterTest, SetKeyValueItemIsAnsweredByTheStoresWriterOnceDurable) {
+  service::KeyValue kv(store_->key_value(), clock_);
+  RegisterKeyValueMethods(methods_, applications_, kv);
+  ASSERT_EQ(Code(Get("/platform_api/AddApplication?application_name=kv")), 0);
+  std::promise<Answered> answered;
+  router_->Start(
+      Request("POST", "/platform_api/SetKeyValueItem", BearerFor("owner-key"),
+              "application/x-www-form-urlencoded", "application_name=kv&key=k&value=v&ttl=60"),
+      RespondInto(answered));
+  const Answered got = answered.get_future().get();
+  EXPECT_NE(got.thread, std::this_thread::get_id()) << "the writer thread answers";
+  ASSERT_EQ(Code(got.response), 0) << got.response.body;
+  const auto result = Body(got.response).at("result");
+  EXPECT_EQ(result.at("key"), "k");
+  EXPECT_EQ(result.at("value"), "v");
+  EXPECT_EQ(result.at("expires_at"), clock_.NowSeconds() + 60);
+  EXPECT_EQ(
+      Body(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")).at("result").at("value"),
+      "v")
+      << "durable and visible once answered";
 }
 
 TEST_F(RouterTest, APointReadSeesOneSnapshotOtherMethodsSeeTheLatestState) {

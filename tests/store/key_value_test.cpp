@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <string>
 #include <vector>
 
@@ -174,6 +175,25 @@ TEST_P(KeyValueTest, DeletingTheApplicationDeletesItsItems) {
   EXPECT_TRUE(Get(other_app_, "k", kNow));
   // Only the other application's item is left for the sweeper.
   EXPECT_EQ(key_value().DeleteExpired(kNow + 1000, 100), 1);
+}
+
+TEST_P(KeyValueTest, PutAsyncTellsPutsOutcomeOnceDurable) {
+  const auto put_async = [&](int64_t app, KvItem item) {
+    std::promise<Outcome> told;
+    key_value().PutAsync(app, std::move(item), [&](common::Completed<Outcome> put) {
+      told.set_value(std::move(put).Take());
+    });
+    return told.get_future().get();
+  };
+  EXPECT_EQ(put_async(app_, KvItem{"k", "first", kNow + 10}), Outcome::kOk);
+  EXPECT_EQ(Get(app_, "k", kNow)->value, "first") << "readable once told";
+  EXPECT_EQ(put_async(app_, KvItem{"k", "second", kNow + 20}), Outcome::kOk);
+  EXPECT_EQ(Get(app_, "k", kNow)->expires_at, kNow + 20);
+
+  const int64_t account = accounts().FindByName("dev")->id;
+  ASSERT_EQ(applications().Delete(account, {false, {other_app_}, {}}), kDeleted);
+  EXPECT_EQ(put_async(other_app_, KvItem{"k", "v", kNow + 10}), Outcome::kApplicationGone);
+  EXPECT_EQ(key_value().DeleteExpired(kNow + 1000, 100), 1) << "only app_'s item was stored";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KeyValueTest, ::testing::ValuesIn(ConformanceBackends()),

@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "common/completion.hpp"
 #include "store/meta.hpp"
 #include "store/outcome.hpp"
 #include "store/sqlite/connection.hpp"
@@ -87,6 +89,41 @@ class Database {
       if (!ApplicationExists(c, application_id)) return Answer(Outcome::kApplicationGone);
       return write(c);
     });
+  }
+
+  // Write() without waiting: `write` runs in the next group commit, and once that is durable (or
+  // has failed) the writer thread tells `done` its answer, kConflict likewise, or the exception.
+  // `done` must be quick (see WriteQueue::SubmitAsync). `write` must own what it uses.
+  template <typename Answer, typename F>
+  void WriteAsync(F write, common::Completion<Answer> done) {
+    auto answer = std::make_shared<std::optional<Answer>>();
+    write_queue_->SubmitAsync(
+        [answer, write = std::move(write)](Connection& c) { answer->emplace(write(c)); },
+        [answer, done = std::move(done)](std::exception_ptr failure) {
+          if (!failure) return done(std::move(**answer));
+          try {
+            std::rethrow_exception(failure);
+          } catch (const UniqueViolation&) {
+            if constexpr (std::is_constructible_v<Answer, Outcome>) {
+              return done(Answer(Outcome::kConflict));
+            } else {
+              return done(std::current_exception());
+            }
+          } catch (...) {
+            return done(std::current_exception());
+          }
+        });
+  }
+
+  // WriteOwnedBy() without waiting, as WriteAsync().
+  template <typename Answer, typename F>
+  void WriteOwnedByAsync(int64_t application_id, F write, common::Completion<Answer> done) {
+    WriteAsync<Answer>(
+        [application_id, write = std::move(write)](Connection& c) {
+          if (!ApplicationExists(c, application_id)) return Answer(Outcome::kApplicationGone);
+          return Answer(write(c));
+        },
+        std::move(done));
   }
 
   // Whether the application exists, as `c`'s current transaction sees it.

@@ -16,21 +16,36 @@ std::string PrefixUpperBound(std::string_view prefix) {
   return bound;
 }
 
+void Upsert(Connection& c, int64_t application_id, const KvItem& item) {
+  StatementUse(c,
+               "INSERT INTO kv_items (application_id, key, value, expires_at) "
+               "VALUES (?, ?, ?, ?) ON CONFLICT (application_id, key) DO UPDATE SET "
+               "value = excluded.value, expires_at = excluded.expires_at")
+      .Bind(1, application_id)
+      .Bind(2, item.key)
+      .Bind(3, item.value)
+      .Bind(4, item.expires_at)
+      .Run();
+}
+
 }  // namespace
 
 Outcome SqliteKeyValue::Put(int64_t application_id, const KvItem& item) {
   return db_.WriteOwnedBy(application_id, [&](Connection& c) {
-    StatementUse(c,
-                 "INSERT INTO kv_items (application_id, key, value, expires_at) "
-                 "VALUES (?, ?, ?, ?) ON CONFLICT (application_id, key) DO UPDATE SET "
-                 "value = excluded.value, expires_at = excluded.expires_at")
-        .Bind(1, application_id)
-        .Bind(2, item.key)
-        .Bind(3, item.value)
-        .Bind(4, item.expires_at)
-        .Run();
+    Upsert(c, application_id, item);
     return Outcome::kOk;
   });
+}
+
+void SqliteKeyValue::PutAsync(int64_t application_id, KvItem item,
+                              common::Completion<Outcome> done) {
+  db_.WriteOwnedByAsync<Outcome>(
+      application_id,
+      [application_id, item = std::move(item)](Connection& c) {
+        Upsert(c, application_id, item);
+        return Outcome::kOk;
+      },
+      std::move(done));
 }
 
 Result<KvItem> SqliteKeyValue::Get(int64_t application_id, std::string_view key, int64_t now) {

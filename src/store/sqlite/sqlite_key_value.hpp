@@ -11,6 +11,8 @@ class SqliteKeyValue final : public KeyValueStore {
   explicit SqliteKeyValue(Database& database) : db_(database) {}
 
   Outcome Put(int64_t application_id, const KvItem& item) override;
+  // Through the group commit without waiting: `done` runs on the writer thread.
+  void PutAsync(int64_t application_id, KvItem item, common::Completion<Outcome> done) override;
   Result<KvItem> Get(int64_t application_id, std::string_view key, int64_t now) override;
   Outcome Delete(int64_t application_id, std::string_view key, int64_t now) override;
   Result<std::vector<KvItem>> List(int64_t application_id, std::string_view prefix, int64_t now,

@@ -16,10 +16,11 @@ WriteQueue::~WriteQueue() {
   thread_.join();
 }
 
-void WriteQueue::Enqueue(Job& job) {
+void WriteQueue::SubmitAsync(std::function<void(Connection&)> write,
+                             std::function<void(std::exception_ptr)> done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(&job);
+    queue_.push_back(Job{std::move(write), std::move(done)});
   }
   wake_.notify_one();
 }
@@ -35,19 +36,19 @@ std::size_t WriteQueue::writes() const {
 }
 
 void WriteQueue::Loop() {
-  std::vector<Job*> batch;
+  std::vector<Job> batch;
   for (;;) {
-    batch.clear();
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to write
       while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(queue_.front());
+        batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
     RunBatch(batch);
+    batch.clear();  // now, not at the next batch: a job's callbacks may hold what others wait for
   }
 }
 
@@ -59,7 +60,7 @@ void Run(Connection& connection, const char* sql) { StatementUse(connection, sql
 
 }  // namespace
 
-void WriteQueue::FailBatch(const std::vector<Job*>& batch, std::exception_ptr failure) {
+void WriteQueue::FailBatch(std::vector<Job>& batch, std::exception_ptr failure) {
   if (writer_.InTransaction()) {
     try {
       writer_.Exec("ROLLBACK");
@@ -67,21 +68,21 @@ void WriteQueue::FailBatch(const std::vector<Job*>& batch, std::exception_ptr fa
       // The connection is unusable; the next batch's BEGIN reports it.
     }
   }
-  for (Job* job : batch) job->done.set_exception(failure);
+  for (Job& job : batch) job.done(failure);
 }
 
-void WriteQueue::RunBatch(const std::vector<Job*>& batch) {
+void WriteQueue::RunBatch(std::vector<Job>& batch) {
   std::vector<std::exception_ptr> errors(batch.size());
   try {
     Run(writer_, "BEGIN IMMEDIATE");
   } catch (...) {
-    for (Job* job : batch) job->done.set_exception(std::current_exception());
+    for (Job& job : batch) job.done(std::current_exception());
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     try {
       Run(writer_, "SAVEPOINT write");
-      batch[i]->run(writer_);
+      batch[i].run(writer_);
       Run(writer_, "RELEASE write");
     } catch (...) {
       errors[i] = std::current_exception();
@@ -107,13 +108,7 @@ void WriteQueue::RunBatch(const std::vector<Job*>& batch) {
     ++batches_;
     writes_ += batch.size();
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (errors[i]) {
-      batch[i]->done.set_exception(errors[i]);
-    } else {
-      batch[i]->done.set_value();
-    }
-  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(errors[i]);
 }
 
 }  // namespace coffer::store::sqlite

@@ -11,6 +11,7 @@
 #include <thread>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 #include "store/sqlite/connection.hpp"
 
@@ -21,7 +22,8 @@ namespace coffer::store::sqlite {
 // savepoint, and commits them with one sync. A caller returns only after the commit that
 // contains its write; a failing write is rolled back alone and its exception rethrown to its
 // caller. Writes queued while a batch commits form the next batch, so none waits for more
-// than one commit besides its own.
+// than one commit besides its own. A write may also be submitted without waiting
+// (SubmitAsync): one thread can then fill a batch, and no thread parks per write.
 class WriteQueue {
  public:
   WriteQueue(Connection& writer, std::size_t max_batch);
@@ -38,18 +40,32 @@ class WriteQueue {
     using Holder =
         std::conditional_t<std::is_void_v<Result>, std::monostate, std::optional<Result>>;
     Holder result;
-    Job job;
-    job.run = [&](Connection& connection) {
-      if constexpr (std::is_void_v<Result>) {
-        write(connection);
-      } else {
-        result.emplace(write(connection));
-      }
-    };
-    Enqueue(job);
-    job.done.get_future().get();  // rethrows the write's or the commit's exception
+    std::promise<void> done;
+    SubmitAsync(
+        [&](Connection& connection) {
+          if constexpr (std::is_void_v<Result>) {
+            write(connection);
+          } else {
+            result.emplace(write(connection));
+          }
+        },
+        [&done](std::exception_ptr failure) {
+          if (failure) {
+            done.set_exception(failure);
+          } else {
+            done.set_value();
+          }
+        });
+    done.get_future().get();  // rethrows the write's or the commit's exception
     if constexpr (!std::is_void_v<Result>) return std::move(*result);
   }
+
+  // Runs `write` in the next batch without waiting. Once the batch is durable, or has failed,
+  // the writer thread calls `done` with null, or with what `write` (or the commit) threw. `done`
+  // runs between that batch and the next, so it must be quick and must not throw; it may
+  // submit further writes, but waiting for one from there would never end.
+  void SubmitAsync(std::function<void(Connection&)> write,
+                   std::function<void(std::exception_ptr)> done);
 
   // Batches committed so far and writes they held (for tests and benchmarks).
   std::size_t batches() const;
@@ -58,20 +74,19 @@ class WriteQueue {
  private:
   struct Job {
     std::function<void(Connection&)> run;
-    std::promise<void> done;
+    std::function<void(std::exception_ptr)> done;
   };
 
-  void Enqueue(Job& job);
   void Loop();
-  void RunBatch(const std::vector<Job*>& batch);
+  void RunBatch(std::vector<Job>& batch);
   // Rolls the batch back and hands `failure` to every caller in it.
-  void FailBatch(const std::vector<Job*>& batch, std::exception_ptr failure);
+  void FailBatch(std::vector<Job>& batch, std::exception_ptr failure);
 
   Connection& writer_;
   const std::size_t max_batch_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Job*> queue_;
+  std::deque<Job> queue_;
   bool stopping_ = false;
   std::size_t batches_ = 0;
   std::size_t writes_ = 0;

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "store/sqlite/connection.hpp"
@@ -102,7 +105,75 @@ TEST_F(WriteQueueTest, ConcurrentWritersShareCommitsAndFailuresStayIsolated) {
   EXPECT_FALSE(Exists("0-0"));
   EXPECT_TRUE(Exists("0-1"));
   EXPECT_EQ(queue_->writes(), static_cast<std::size_t>(kThreads * kPerThread));
-  EXPECT_LE(queue_->batches(), queue_->writes());
+}
+
+TEST_F(WriteQueueTest, SubmitAsyncTellsDoneOnTheWriterThreadOnceDurable) {
+  std::promise<std::pair<std::thread::id, bool>> durable;
+  queue_->SubmitAsync([](Connection& c) { Insert(c, "async"); },
+                      [&](std::exception_ptr failure) {
+                        EXPECT_FALSE(failure);
+                        durable.set_value({std::this_thread::get_id(), Exists("async")});
+                      });
+  const auto [thread, committed] = durable.get_future().get();
+  EXPECT_NE(thread, std::this_thread::get_id());
+  EXPECT_TRUE(committed) << "another connection sees the write when done is told";
+
+  std::promise<std::exception_ptr> failed;
+  queue_->SubmitAsync(
+      [](Connection& c) {
+        Insert(c, "rolled-back");
+        Insert(c, "async");  // unique violation
+      },
+      [&](std::exception_ptr failure) { failed.set_value(failure); });
+  const std::exception_ptr failure = failed.get_future().get();
+  ASSERT_TRUE(failure);
+  EXPECT_THROW(std::rethrow_exception(failure), UniqueViolation);
+  EXPECT_FALSE(Exists("rolled-back"));
+}
+
+TEST_F(WriteQueueTest, WritesSubmittedWithoutWaitingShareOneCommit) {
+  // The first write holds the writer until 50 more are queued behind it; those then form one
+  // batch, as one thread queued them all.
+  std::promise<void> writer_busy;
+  std::promise<void> release;
+  queue_->SubmitAsync(
+      [&](Connection& c) {
+        writer_busy.set_value();
+        release.get_future().wait();
+        Insert(c, "first");
+      },
+      [](std::exception_ptr failure) { EXPECT_FALSE(failure); });
+  writer_busy.get_future().wait();
+  constexpr int kWrites = 50;
+  std::atomic<int> done{0};
+  std::promise<void> all_done;
+  for (int i = 0; i < kWrites; ++i) {
+    queue_->SubmitAsync([i](Connection& c) { Insert(c, "w" + std::to_string(i)); },
+                        [&](std::exception_ptr failure) {
+                          EXPECT_FALSE(failure);
+                          if (++done == kWrites) all_done.set_value();
+                        });
+  }
+  release.set_value();
+  all_done.get_future().wait();
+  EXPECT_EQ(Count(), kWrites + 1);
+  EXPECT_EQ(queue_->writes(), static_cast<std::size_t>(kWrites + 1));
+  EXPECT_EQ(queue_->batches(), 2u);
+}
+
+TEST_F(WriteQueueTest, DoneMaySubmitTheNextWrite) {
+  std::promise<void> last_done;
+  std::function<void(int)> chain = [&](int i) {
+    queue_->SubmitAsync([i](Connection& c) { Insert(c, "chain" + std::to_string(i)); },
+                        [&, i](std::exception_ptr failure) {
+                          EXPECT_FALSE(failure);
+                          if (i == 9) return last_done.set_value();
+                          chain(i + 1);
+                        });
+  };
+  chain(0);
+  last_done.get_future().wait();
+  EXPECT_EQ(Count(), 10);
 }
 
 TEST_F(WriteQueueTest, DestructionFinishesQueuedWrites) {
