@@ -65,18 +65,27 @@ json::object GetItem(const service::Applications& applications, service::KeyValu
   return json::object{{"result", ItemJson(ValueOf(std::move(item), call), true)}};
 }
 
-json::object DelItem(const service::Applications& applications, service::KeyValue& kv,
-                     const MethodCall& call) {
+void DelItem(const service::Applications& applications, service::KeyValue& kv,
+             const MethodCall& call, std::function<void(MethodFinish)> done) {
   const int64_t application_id = ResolveApplicationId(applications, call);
-  const std::string key = CheckKey(call.params.Required("key"));
-  switch (const auto outcome = kv.Delete(application_id, key)) {
-    case store::Outcome::kOk:
-      return json::object{{"result", 1}};
-    case store::Outcome::kNotFound:
-      return json::object{{"result", 0}};
-    default:
-      FailOutcome(outcome, call);
-  }
+  std::string key = CheckKey(call.params.Required("key"));
+  kv.DeleteAsync(application_id, std::move(key),
+                 [gone = ApplicationGoneError(call),
+                  done = std::move(done)](common::Completed<store::Outcome> deleted) {
+                   done([deleted = std::move(deleted), gone]() mutable {
+                     switch (const auto outcome = std::move(deleted).Take()) {
+                       case store::Outcome::kOk:
+                         return json::object{{"result", 1}};
+                       case store::Outcome::kNotFound:
+                         return json::object{{"result", 0}};
+                       case store::Outcome::kApplicationGone:
+                         throw gone;
+                       default:
+                         throw std::logic_error("unexpected store outcome " +
+                                                std::to_string(static_cast<int>(outcome)));
+                     }
+                   });
+                 });
 }
 
 // GetKeyValueItems (pattern required, with values) and GetKeyValueKeys (optional, without).
@@ -125,13 +134,20 @@ void RegisterKeyValueMethods(MethodTable& table, const service::Applications& ap
                                 },
                                 point_read});
   };
-  table.Add("SetKeyValueItem",
-            {roles, nullptr, false,
-             [&applications, &kv](const MethodCall& call, std::function<void(MethodFinish)> done) {
-               SetItem(applications, kv, call, std::move(done));
-             }});
+  // The writes complete asynchronously (MethodSpec::start).
+  const auto add_write = [&](std::string name,
+                             void (*method)(const service::Applications&, service::KeyValue&,
+                                            const MethodCall&, std::function<void(MethodFinish)>)) {
+    table.Add(std::move(name),
+              {roles, nullptr, false,
+               [&applications, &kv, method](const MethodCall& call,
+                                            std::function<void(MethodFinish)> done) {
+                 method(applications, kv, call, std::move(done));
+               }});
+  };
+  add_write("SetKeyValueItem", SetItem);
   add("GetKeyValueItem", GetItem, true);
-  add("DelKeyValueItem", DelItem);
+  add_write("DelKeyValueItem", DelItem);
   add("GetKeyValueItems", ListItemsWithValues);
   add("GetKeyValueKeys", ListKeys);
 }

@@ -41,6 +41,11 @@ store::Outcome KeyValue::Delete(int64_t application_id, const std::string& key) 
   return store_.Delete(application_id, key, clock_.NowSeconds());
 }
 
+void KeyValue::DeleteAsync(int64_t application_id, std::string key,
+                           common::Completion<store::Outcome> done) {
+  store_.DeleteAsync(application_id, std::move(key), clock_.NowSeconds(), std::move(done));
+}
+
 store::Result<std::vector<store::KvItem>> KeyValue::List(int64_t application_id,
                                                          const std::string& prefix, int64_t offset,
                                                          int64_t count, bool with_values) const {

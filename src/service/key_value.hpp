@@ -31,6 +31,9 @@ class KeyValue {
   // kOk when a live item was removed; kNotFound when none was (an expired leftover is removed
   // too, but counts as none); kApplicationGone.
   store::Outcome Delete(int64_t application_id, const std::string& key);
+  // Delete() without waiting, as SetAsync().
+  void DeleteAsync(int64_t application_id, std::string key,
+                   common::Completion<store::Outcome> done);
   // Live items whose key starts with `prefix`, by key bytes, paged (kOk), or kApplicationGone.
   store::Result<std::vector<store::KvItem>> List(int64_t application_id, const std::string& prefix,
                                                  int64_t offset, int64_t count,

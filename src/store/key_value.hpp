@@ -38,6 +38,9 @@ class KeyValueStore {
   // Removes the item, live or expired: kOk when a live one was removed, kNotFound when none
   // was (an expired leftover is removed all the same), or kApplicationGone.
   virtual Outcome Delete(int64_t application_id, std::string_view key, int64_t now) = 0;
+  // Delete() without waiting, as PutAsync().
+  virtual void DeleteAsync(int64_t application_id, std::string key, int64_t now,
+                           common::Completion<Outcome> done);
   // Live items whose key starts with `prefix` (bytewise), ordered by key bytes, skipping
   // `offset` and returning at most `limit`; values left empty unless `with_values`. Reads a key
   // range of an index, never the whole application. kOk (perhaps empty) or kApplicationGone.
@@ -50,15 +53,30 @@ class KeyValueStore {
   virtual int64_t DeleteExpired(int64_t now, int64_t limit) = 0;
 };
 
-inline void KeyValueStore::PutAsync(int64_t application_id, KvItem item,
-                                    common::Completion<Outcome> done) {
+namespace detail {
+
+// Tells `done` what `write` returns, or the exception it throws.
+template <typename F>
+void CompleteNow(F&& write, const common::Completion<Outcome>& done) {
   Outcome outcome;
   try {
-    outcome = Put(application_id, item);
+    outcome = write();
   } catch (...) {
     return done(std::current_exception());
   }
   done(outcome);
+}
+
+}  // namespace detail
+
+inline void KeyValueStore::PutAsync(int64_t application_id, KvItem item,
+                                    common::Completion<Outcome> done) {
+  detail::CompleteNow([&] { return Put(application_id, item); }, done);
+}
+
+inline void KeyValueStore::DeleteAsync(int64_t application_id, std::string key, int64_t now,
+                                       common::Completion<Outcome> done) {
+  detail::CompleteNow([&] { return Delete(application_id, key, now); }, done);
 }
 
 }  // namespace coffer::store

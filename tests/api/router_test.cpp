@@ -264,7 +264,7 @@ TEST_F(RouterTest, HandleWaitsForAnAsynchronousMethodToEnd) {
   EXPECT_EQ(Body(response).at("result"), "42");
 }
 
-TEST_F(RouterTest, SetKeyValueItemIsAnsweredByTheStoresWriterOnceDurable) {
+TEST_F(RouterTest, KeyValueWritesAreAnsweredByTheStoresWriterOnceDurable) {
   service::KeyValue kv(store_->key_value(), clock_);
   RegisterKeyValueMethods(methods_, applications_, kv);
   ASSERT_EQ(Code(Get("/platform_api/AddApplication?application_name=kv")), 0);
@@ -284,6 +284,15 @@ TEST_F(RouterTest, SetKeyValueItemIsAnsweredByTheStoresWriterOnceDurable) {
       Body(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")).at("result").at("value"),
       "v")
       << "durable and visible once answered";
+
+  std::promise<Answered> deleted;
+  router_->Start(Request("GET", "/platform_api/DelKeyValueItem?application_name=kv&key=k",
+                         BearerFor("owner-key")),
+                 RespondInto(deleted));
+  const Answered got_deleted = deleted.get_future().get();
+  EXPECT_NE(got_deleted.thread, std::this_thread::get_id());
+  EXPECT_EQ(Body(got_deleted.response).at("result"), 1);
+  EXPECT_EQ(Code(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")), 496);
 }
 
 TEST_F(RouterTest, APointReadSeesOneSnapshotOtherMethodsSeeTheLatestState) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <future>
 #include <string>
 #include <vector>
@@ -177,23 +178,36 @@ TEST_P(KeyValueTest, DeletingTheApplicationDeletesItsItems) {
   EXPECT_EQ(key_value().DeleteExpired(kNow + 1000, 100), 1);
 }
 
-TEST_P(KeyValueTest, PutAsyncTellsPutsOutcomeOnceDurable) {
-  const auto put_async = [&](int64_t app, KvItem item) {
-    std::promise<Outcome> told;
-    key_value().PutAsync(app, std::move(item), [&](common::Completed<Outcome> put) {
-      told.set_value(std::move(put).Take());
-    });
-    return told.get_future().get();
+// What an asynchronous write told its completion, waited for.
+Outcome Told(const std::function<void(common::Completion<Outcome>)>& start) {
+  std::promise<Outcome> told;
+  start([&](common::Completed<Outcome> ended) { told.set_value(std::move(ended).Take()); });
+  return told.get_future().get();
+}
+
+TEST_P(KeyValueTest, PutAsyncAndDeleteAsyncTellTheSyncOutcomesOnceDurable) {
+  const auto put = [&](int64_t app, KvItem item) {
+    return Told([&](auto done) { key_value().PutAsync(app, std::move(item), std::move(done)); });
   };
-  EXPECT_EQ(put_async(app_, KvItem{"k", "first", kNow + 10}), Outcome::kOk);
+  const auto remove = [&](int64_t app, std::string key, int64_t now) {
+    return Told([&](auto done) { key_value().DeleteAsync(app, key, now, std::move(done)); });
+  };
+  EXPECT_EQ(put(app_, KvItem{"k", "first", kNow + 10}), Outcome::kOk);
   EXPECT_EQ(Get(app_, "k", kNow)->value, "first") << "readable once told";
-  EXPECT_EQ(put_async(app_, KvItem{"k", "second", kNow + 20}), Outcome::kOk);
+  EXPECT_EQ(put(app_, KvItem{"k", "second", kNow + 20}), Outcome::kOk);
   EXPECT_EQ(Get(app_, "k", kNow)->expires_at, kNow + 20);
+  EXPECT_EQ(put(app_, KvItem{"stale", "v", kNow - 1}), Outcome::kOk);
+
+  EXPECT_EQ(remove(app_, "stale", kNow), Outcome::kNotFound) << "an expired leftover counts as none";
+  EXPECT_EQ(remove(app_, "k", kNow), Outcome::kOk);
+  EXPECT_EQ(Get(app_, "k", kNow), std::nullopt) << "gone once told";
+  EXPECT_EQ(remove(app_, "k", kNow), Outcome::kNotFound);
+  EXPECT_EQ(key_value().DeleteExpired(kNow + 1000, 100), 0) << "the leftover was removed too";
 
   const int64_t account = accounts().FindByName("dev")->id;
   ASSERT_EQ(applications().Delete(account, {false, {other_app_}, {}}), kDeleted);
-  EXPECT_EQ(put_async(other_app_, KvItem{"k", "v", kNow + 10}), Outcome::kApplicationGone);
-  EXPECT_EQ(key_value().DeleteExpired(kNow + 1000, 100), 1) << "only app_'s item was stored";
+  EXPECT_EQ(put(other_app_, KvItem{"k", "v", kNow + 10}), Outcome::kApplicationGone);
+  EXPECT_EQ(remove(other_app_, "k", kNow), Outcome::kApplicationGone);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KeyValueTest, ::testing::ValuesIn(ConformanceBackends()),

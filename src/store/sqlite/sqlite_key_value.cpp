@@ -28,6 +28,18 @@ void Upsert(Connection& c, int64_t application_id, const KvItem& item) {
       .Run();
 }
 
+// Deletes the item, live or expired: kOk when it was live, kNotFound otherwise.
+Outcome Remove(Connection& c, int64_t application_id, std::string_view key, int64_t now) {
+  StatementUse query(c,
+                     "DELETE FROM kv_items WHERE application_id = ? AND key = ? "
+                     "RETURNING expires_at > ?");
+  query.Bind(1, application_id).Bind(2, key).Bind(3, now);
+  const bool live = query.Step() && query.Int(0) != 0;
+  while (query.Step()) {
+  }
+  return live ? Outcome::kOk : Outcome::kNotFound;
+}
+
 }  // namespace
 
 Outcome SqliteKeyValue::Put(int64_t application_id, const KvItem& item) {
@@ -62,16 +74,18 @@ Result<KvItem> SqliteKeyValue::Get(int64_t application_id, std::string_view key,
 }
 
 Outcome SqliteKeyValue::Delete(int64_t application_id, std::string_view key, int64_t now) {
-  return db_.WriteOwnedBy(application_id, [&](Connection& c) {
-    StatementUse query(c,
-                       "DELETE FROM kv_items WHERE application_id = ? AND key = ? "
-                       "RETURNING expires_at > ?");
-    query.Bind(1, application_id).Bind(2, key).Bind(3, now);
-    const bool live = query.Step() && query.Int(0) != 0;
-    while (query.Step()) {
-    }
-    return live ? Outcome::kOk : Outcome::kNotFound;
-  });
+  return db_.WriteOwnedBy(application_id,
+                          [&](Connection& c) { return Remove(c, application_id, key, now); });
+}
+
+void SqliteKeyValue::DeleteAsync(int64_t application_id, std::string key, int64_t now,
+                                 common::Completion<Outcome> done) {
+  db_.WriteOwnedByAsync<Outcome>(
+      application_id,
+      [application_id, key = std::move(key), now](Connection& c) {
+        return Remove(c, application_id, key, now);
+      },
+      std::move(done));
 }
 
 Result<std::vector<KvItem>> SqliteKeyValue::List(int64_t application_id, std::string_view prefix,

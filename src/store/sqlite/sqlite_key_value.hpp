@@ -15,6 +15,8 @@ class SqliteKeyValue final : public KeyValueStore {
   void PutAsync(int64_t application_id, KvItem item, common::Completion<Outcome> done) override;
   Result<KvItem> Get(int64_t application_id, std::string_view key, int64_t now) override;
   Outcome Delete(int64_t application_id, std::string_view key, int64_t now) override;
+  void DeleteAsync(int64_t application_id, std::string key, int64_t now,
+                   common::Completion<Outcome> done) override;
   Result<std::vector<KvItem>> List(int64_t application_id, std::string_view prefix, int64_t now,
                                    int64_t offset, int64_t limit, bool with_values) override;
   int64_t DeleteExpired(int64_t now, int64_t limit) override;
