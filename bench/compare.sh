@@ -7,7 +7,9 @@
 #   Redis   SET of VALUE_BYTES-byte values over ITEMS random keys with appendfsync always
 #           (redis-benchmark, REDIS_CLIENTS clients): a durable write on the same disk
 #   Coffer  bench/load/run.sh: authenticated GetKeyValueItem of random keys among ITEMS live
-#           items, and durable SetKeyValueItem, over plain HTTP and HTTPS
+#           items, GetSecretValue of 100 secrets (its ratio is to Coffer's own Get: what the
+#           decryption and the secret's reads add), and durable SetKeyValueItem, over plain
+#           HTTP and HTTPS
 #
 # and the disk's fsync latency (dd with oflag=dsync in the same directory), which bounds any
 # durable write. Prints every figure with Coffer's ratio to its peer. The machine is shared and
@@ -183,5 +185,9 @@ row "SetKeyValueItem (durable), HTTP" "$(coffer http SetKeyValueItem 3)" "$(coff
   "Redis SET, appendfsync always" "${redis_rps[set]}" "${redis_p99[set]}"
 row "SetKeyValueItem (durable), HTTPS" "$(coffer https SetKeyValueItem 3)" "$(coffer https SetKeyValueItem 5)" \
   "Redis SET, appendfsync always" "${redis_rps[set]}" "${redis_p99[set]}"
+row "GetSecretValue, HTTP" "$(coffer http GetSecretValue 3)" "$(coffer http GetSecretValue 5)" \
+  "Coffer GetKeyValueItem, HTTP" "$(coffer http GetKeyValueItem 3)" "$(coffer http GetKeyValueItem 5)"
+row "GetSecretValue, HTTPS" "$(coffer https GetSecretValue 3)" "$(coffer https GetSecretValue 5)" \
+  "Coffer GetKeyValueItem, HTTPS" "$(coffer https GetKeyValueItem 3)" "$(coffer https GetKeyValueItem 5)"
 row "GetKeyValueItem, HTTP (for scale)" "$(coffer http GetKeyValueItem 3)" "$(coffer http GetKeyValueItem 5)" \
   "Redis GET (no HTTP, no auth)" "${redis_rps[get]}" "${redis_p99[get]}"

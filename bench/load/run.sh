@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP load test of coffer with wrk: authenticated GetKeyValueItem and
+# HTTP load test of coffer with wrk: authenticated GetKeyValueItem, GetSecretValue and
 # SetKeyValueItem over plain HTTP and (unless HTTPS=0) over TLS.
 #
 #   bench/load/run.sh [COFFER_BINARY]
@@ -10,7 +10,7 @@
 #
 # What it does: starts `coffer serve` on 127.0.0.1 with a fresh data directory (mktemp),
 # pinned to CPU $SERVER_CPU; reads the port from the "listening on" log line; creates an
-# application; seeds $SEED_KEYS keys; mints a one-hour token; then for each method runs wrk
+# application; seeds $SEED_KEYS keys and $SECRETS secrets of $VALUE_BYTES characters; mints a one-hour token; then for each method runs wrk
 # pinned to CPU $CLIENT_CPU: one warm-up of $WARMUP, then $REPS runs of $DURATION with
 # $CONNECTIONS connections, recording requests/s, p50 and p99 (wrk's latency distribution)
 # and the server's VmRSS/VmHWM. Prints a markdown table of medians. When perf can count
@@ -18,7 +18,7 @@
 # calls, giving the writes that shared one sync (group commit). Stops the server with SIGTERM.
 #
 # Settings (environment): DURATION=10s WARMUP=3s REPS=3 CONNECTIONS=64 THREADS=2
-# SEED_KEYS=1000 VALUE_BYTES=12 SERVER_CPU=0 CLIENT_CPU=1 HTTPS=1 KEEP=0 (keep the work directory)
+# SEED_KEYS=1000 SECRETS=100 VALUE_BYTES=12 SERVER_CPU=0 CLIENT_CPU=1 HTTPS=1 KEEP=0 (keep the work directory)
 # SERVER_ARGS="" (more `coffer serve` options, e.g. "--workers 64").
 set -euo pipefail
 
@@ -28,6 +28,7 @@ REPS=${REPS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 SEED_KEYS=${SEED_KEYS:-1000}
+SECRETS=${SECRETS:-100}
 VALUE_BYTES=${VALUE_BYTES:-12}
 SERVER_ARGS=${SERVER_ARGS:-}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -205,8 +206,16 @@ for attempt in 1 2 3 4 5; do
   [[ $attempt == 5 ]] && { log "seeding did not reach the last key"; exit 1; }
 done
 
+log "seeding $SECRETS secrets"
+secret_value=$(head -c "$VALUE_BYTES" /dev/zero | tr '\0' 'v')
+for i in $(seq 0 $((SECRETS - 1))); do
+  answer=$(api AddSecret "application_id=$app_id&secret_name=$(printf 's%06d' "$i")&secret_value=$secret_value")
+  grep -q '"secret_id"' <<<"$answer" || { log "AddSecret failed: $answer"; exit 1; }
+done
+
 sync_line=""
 measure http GetKeyValueItem get.lua COFFER_KEY_PREFIX=seed COFFER_KEY_SPACE="$SEED_KEYS"
+measure http GetSecretValue get_secret.lua COFFER_SECRET_SPACE="$SECRETS"
 measure http SetKeyValueItem set.lua COFFER_KEY_PREFIX=load-http
 count_syncs http
 stop_server
@@ -214,6 +223,7 @@ stop_server
 if [[ $HTTPS == 1 ]]; then
   start_server tls
   measure https GetKeyValueItem get.lua COFFER_KEY_PREFIX=seed COFFER_KEY_SPACE="$SEED_KEYS"
+  measure https GetSecretValue get_secret.lua COFFER_SECRET_SPACE="$SECRETS"
   measure https SetKeyValueItem set.lua COFFER_KEY_PREFIX=load-https
   stop_server
 fi
