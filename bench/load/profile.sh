@@ -99,6 +99,7 @@ summarise() {
     BEGIN {
       n = split("whole process|PROGRAM TOTALS;" \
         "request handler (Router::Handle)|coffer::api::Router::Handle(;" \
+        "request handler, asynchronous writes (Router::Start)|coffer::api::Router::Start(;" \
         "- decode parameters|coffer::api::DecodeRequest(;" \
         "- authenticate Bearer token|coffer::auth::Authenticator::AuthenticateBearer(;" \
         "-- token cache lookup|coffer::auth::TokenCache::Find(;" \
@@ -115,7 +116,8 @@ summarise() {
         "-- SQL parsing inside sqlite3_exec|???:sqlite3_prepare_v2 ;" \
         "all SQLite statement steps (sqlite3_step)|???:sqlite3_step ;" \
         "HTTP request parsing (Beast)|basic_parser<true>::put(;" \
-        "HTTP response writing (Beast serializer and send)|>::Write(coffer::common::HttpResponse;" \
+        "HTTP response writing (header, body, send)|>::Write(coffer::common::HttpResponse;" \
+        "- status line and header fields|coffer::http::ResponseWire(;" \
         "TLS handshakes|???:SSL_do_handshake ;" \
         "TLS decrypt (SSL_read)|???:SSL_read ;" \
         "TLS encrypt (SSL_write)|???:SSL_write ", rows, ";")

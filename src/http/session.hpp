@@ -13,10 +13,10 @@
 #include <boost/beast/ssl.hpp>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "common/secure_string.hpp"
 #include "http/request_parser.hpp"
+#include "http/response_wire.hpp"
 #include "http/server.hpp"
 #include "http/session_base.hpp"
 
@@ -204,25 +204,12 @@ class Session final : public SessionBase {
   }
 
   void Write(common::HttpResponse response, bool keep_alive) {
-    bhttp::response<bhttp::string_body> message(static_cast<bhttp::status>(response.status), 11);
-    message.set(bhttp::field::server, "coffer");
-    message.set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) message.set(name, value);
-    message.body() = std::move(response.body);
-    message.keep_alive(keep_alive && !closing_ && !server_.stopping());
-    message.prepare_payload();
-    std::ostringstream header;
-    header << message.base();
+    const bool keep = keep_alive && !closing_ && !server_.stopping();
     // One contiguous buffer, wiped once written: the body may hold a secret value
     // (GetSecretValue), and a TLS stream handed several buffers first copies them into one on
-    // its own stack (Asio's linearisation), where the plaintext would stay. A response to HEAD
-    // carries the header only (RFC 9110 section 9.3.2).
-    auto wire = std::make_shared<std::string>();
-    wire->reserve(header.view().size() + (head_ ? 0 : message.body().size()));
-    wire->append(header.view());
-    if (!head_) wire->append(message.body());
-    common::WipeBytes(message.body().data(), message.body().size());
-    const bool keep = message.keep_alive();
+    // its own stack (Asio's linearisation), where the plaintext would stay.
+    auto wire = std::make_shared<std::string>(ResponseWire(response, keep, head_));
+    common::WipeBytes(response.body.data(), response.body.size());
     Tcp().expires_after(Options().read_timeout);
     net::async_write(stream_, net::buffer(*wire),
                      [self = Self(), wire, keep](beast::error_code ec, std::size_t) {
