@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { ON_POSTGRES, request, startServer } from './lib/harness.mjs';
 import { call, expectOk, urlencode } from './lib/api.mjs';
 import { tokenSource } from './lib/kv.mjs';
-import { openFds, percentile, procStatus } from './lib/process.mjs';
+import { openFds, openSockets, percentile, procStatus } from './lib/process.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -216,6 +216,7 @@ test('slow-header clients and a connection storm from one address do not starve 
     const app = expectOk(await call(server, 'AddApplication', { application_name: 'abuse' })).application_id;
     await sleep(200);
     const baseFds = openFds(pid);
+    const baseSockets = openSockets(pid);
     const baseLines = server.output.stderr.split('\n').filter(Boolean).length;
     let peakRss = procStatus(pid, 'VmRSS');
     rssSampler = setInterval(() => {
@@ -305,17 +306,20 @@ test('slow-header clients and a connection storm from one address do not starve 
     assert.ok(lines.length - baseLines <= 10, `the log grew by ${lines.length - baseLines} lines:\n` +
       lines.slice(baseLines, baseLines + 20).join('\n'));
 
-    // Alive and serving, and every attacking connection's descriptor given back (sessions
-    // linger up to 2 s after closing).
+    // Alive and serving, and every attacking connection's socket given back (sessions linger
+    // up to 2 s after closing). Sockets, not all descriptors: the storm's health checks run
+    // side by side, and each concurrent read may leave a pooled reader connection's database
+    // files open (bounded by the pool, not by the attack).
     assert.ok(server.stillRunning(), 'the server exited');
     expectOk(await call(server, 'GetApplications', {}));
-    let fds = openFds(pid);
-    for (let i = 0; i < 50 && fds > baseFds + 8; i += 1) {
+    let sockets = openSockets(pid);
+    for (let i = 0; i < 50 && sockets > baseSockets + 2; i += 1) {
       await sleep(100);
-      fds = openFds(pid);
+      sockets = openSockets(pid);
     }
-    t.diagnostic(`server fds after: ${fds}`);
-    assert.ok(fds <= baseFds + 8, `the server holds ${fds} descriptors, ${baseFds} before the attack`);
+    t.diagnostic(`server after: ${sockets} sockets (${baseSockets} before), ${openFds(pid)} fds`);
+    assert.ok(sockets <= baseSockets + 2,
+      `the server holds ${sockets} sockets, ${baseSockets} before the attack`);
   } finally {
     if (dribbler) clearInterval(dribbler);
     if (rssSampler) clearInterval(rssSampler);

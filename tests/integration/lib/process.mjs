@@ -21,6 +21,25 @@ export function openFds(pid) {
   }
 }
 
+/**
+ * How many of a process's open descriptors are sockets, or null when it has exited. (Its other
+ * descriptors include the database files of pooled reader connections, whose number follows
+ * how many requests read at once, up to the pool's bound.)
+ */
+export function openSockets(pid) {
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false; // closed while listed
+      }
+    }).length;
+  } catch {
+    return null;
+  }
+}
+
 /** The p-th percentile (nearest rank) of an ascending array; 0 for an empty one. */
 export function percentile(sorted, p) {
   if (sorted.length === 0) return 0;
