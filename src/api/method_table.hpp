@@ -28,8 +28,9 @@ using MethodFinish = std::function<boost::json::object()>;
 // A method that writes without holding a thread while the write becomes durable. It checks its
 // parameters as a MethodHandler does (throwing common::ApiError), starts the write and returns;
 // `done` is then called exactly once, on the thread that finished the write (perhaps before the
-// handler returns), with the method's finish. The MethodCall is gone by then: the finish owns
-// what it needs.
+// handler returns), with the method's finish; once it has called or handed on `done`, the
+// handler must not throw (that would answer twice). The MethodCall is gone by then: the finish
+// owns what it needs.
 using AsyncMethodHandler =
     std::function<void(const MethodCall&, std::function<void(MethodFinish)> done)>;
 

@@ -91,13 +91,20 @@ void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbac
   RunIo();  // returns once draining has left no work
   for (auto& thread : threads) thread.join();
   workers_.join();
-  while (const std::size_t expected = expected_answers_.load()) expected_answers_.wait(expected);
+  std::unique_lock lock(answers_mutex_);
+  all_answered_.wait(lock, [this] { return expected_answers_ == 0; });
 }
 
 std::shared_ptr<void> Server::ExpectAnswer() {
-  expected_answers_.fetch_add(1);
+  {
+    std::lock_guard lock(answers_mutex_);
+    ++expected_answers_;
+  }
+  // Notified under the lock: once Run() sees the count at 0, this thread touches the server no
+  // more.
   return std::shared_ptr<void>(nullptr, [this](void*) {
-    if (expected_answers_.fetch_sub(1) == 1) expected_answers_.notify_all();
+    std::lock_guard lock(answers_mutex_);
+    if (--expected_answers_ == 0) all_answered_.notify_all();
   });
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -110,7 +111,9 @@ class Server {
   boost::asio::thread_pool workers_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<std::size_t> expected_answers_{0};
+  std::mutex answers_mutex_;
+  std::condition_variable all_answered_;
+  std::size_t expected_answers_ = 0;  // guarded by answers_mutex_
 };
 
 }  // namespace coffer::http

@@ -171,14 +171,17 @@ class Session final : public SessionBase {
   }
 
   // Starts the request here; its answer, whenever and wherever it is ready, is written on this
-  // connection's strand. The server does not finish running before it has been handed over.
+  // connection's strand. The server does not finish running before it has been handed over, and
+  // the thread that hands it over keeps no reference to this session or the server afterwards.
   void Start(common::HttpRequest& request, bool keep_alive) {
     server_.callbacks().start(
-        request,
-        [self = Self(), keep_alive, pending = server_.ExpectAnswer()](common::AnswerMaker make) {
+        request, [self = Self(), keep_alive,
+                  pending = server_.ExpectAnswer()](common::AnswerMaker make) mutable {
           net::post(self->stream_.get_executor(), [self, make = std::move(make), keep_alive] {
             self->Write(make(), keep_alive);
           });
+          self.reset();
+          pending.reset();  // last: Run() may return once every such count is gone
         });
     WipeRequest(request);
   }

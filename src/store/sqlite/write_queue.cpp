@@ -60,6 +60,15 @@ void Run(Connection& connection, const char* sql) { StatementUse(connection, sql
 
 }  // namespace
 
+void WriteQueue::Tell(Job& job, std::exception_ptr failure) noexcept {
+  try {
+    job.done(failure);
+  } catch (...) {
+    // A completion must not throw; one that does anyway (out of memory) loses its own answer
+    // rather than the writer thread, and with it every later write's.
+  }
+}
+
 void WriteQueue::FailBatch(std::vector<Job>& batch, std::exception_ptr failure) {
   if (writer_.InTransaction()) {
     try {
@@ -68,7 +77,7 @@ void WriteQueue::FailBatch(std::vector<Job>& batch, std::exception_ptr failure) 
       // The connection is unusable; the next batch's BEGIN reports it.
     }
   }
-  for (Job& job : batch) job.done(failure);
+  for (Job& job : batch) Tell(job, failure);
 }
 
 void WriteQueue::RunBatch(std::vector<Job>& batch) {
@@ -76,7 +85,7 @@ void WriteQueue::RunBatch(std::vector<Job>& batch) {
   try {
     Run(writer_, "BEGIN IMMEDIATE");
   } catch (...) {
-    for (Job& job : batch) job.done(std::current_exception());
+    for (Job& job : batch) Tell(job, std::current_exception());
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -108,7 +117,7 @@ void WriteQueue::RunBatch(std::vector<Job>& batch) {
     ++batches_;
     writes_ += batch.size();
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(errors[i]);
+  for (std::size_t i = 0; i < batch.size(); ++i) Tell(batch[i], errors[i]);
 }
 
 }  // namespace coffer::store::sqlite

@@ -78,6 +78,8 @@ class WriteQueue {
   };
 
   void Loop();
+  // Calls the job's `done`, containing anything it throws.
+  static void Tell(Job& job, std::exception_ptr failure) noexcept;
   void RunBatch(std::vector<Job>& batch);
   // Rolls the batch back and hands `failure` to every caller in it.
   void FailBatch(std::vector<Job>& batch, std::exception_ptr failure);
