@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <future>
+#include <string>
 
 #include "api/errors.hpp"
 #include "api/request_decoding.hpp"
+#include "common/secure_string.hpp"
 #include "store/outcome.hpp"
 
 namespace coffer::api {
@@ -122,30 +125,52 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
   const MethodSpec* method = methods_.Find(name);
   if (method == nullptr) throw ApiError(ErrorCode::kUnknownCommand);
 
+  // A point read may take its key and application from what the store read before; its
+  // answer, an error included, stands only if those were current, else it runs again without.
+  if (auto lookups = method->point_read ? meta_.CacheLookups() : nullptr) {
+    std::optional<HttpResponse> answer;
+    std::exception_ptr failure;
+    try {
+      answer = Call(*method, name, request, decoded.params, later);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (lookups->Confirm()) {
+      if (failure) std::rethrow_exception(failure);
+      return answer;
+    }
+    if (answer) common::WipeBytes(answer->body.data(), answer->body.size());  // may hold a secret
+    spdlog::debug("{}: a cached key or application changed meanwhile; answering again", name);
+  }
+  return Call(*method, name, request, decoded.params, later);
+}
+
+std::optional<HttpResponse> Router::Call(const MethodSpec& method, const std::string& name,
+                                         const HttpRequest& request, const Params& params,
+                                         const common::Respond* later) const {
   // A point read's authentication, application lookup and read see one snapshot, in one
   // transaction instead of three; so do an asynchronous write's checks, as its write runs on
   // another thread.
-  auto snapshot = method->point_read || method->start ? meta_.ShareSnapshot() : nullptr;
+  auto snapshot = method.point_read || method.start ? meta_.ShareSnapshot() : nullptr;
   const auth::Principal principal =
-      authenticator_.Authenticate(request.authorization, LegacyFrom(decoded.params));
-  if (!auth::HasAnyRole(principal, method->allowed_roles)) throw ApiError(ErrorCode::kForbidden);
+      authenticator_.Authenticate(request.authorization, LegacyFrom(params));
+  if (!auth::HasAnyRole(principal, method.allowed_roles)) throw ApiError(ErrorCode::kForbidden);
 
-  const ParamReader reader(decoded.params);
+  const ParamReader reader(params);
   const MethodCall call{principal, reader};
-  if (!method->start) {
-    const boost::json::object members = method->handler(call);
+  if (!method.start) {
+    const boost::json::object members = method.handler(call);
     spdlog::debug("{} by account {} key {}: ok", name, principal.account_id, principal.key_id);
     return JsonResponse(200, RenderSuccess(members));
   }
   spdlog::debug("{} by account {} key {}: started", name, principal.account_id, principal.key_id);
   if (later == nullptr) {
     std::promise<MethodFinish> finished;
-    method->start(call,
-                  [&finished](MethodFinish finish) { finished.set_value(std::move(finish)); });
+    method.start(call, [&finished](MethodFinish finish) { finished.set_value(std::move(finish)); });
     snapshot.reset();  // not held while the write becomes durable
     return JsonResponse(200, RenderSuccess(finished.get_future().get()()));
   }
-  method->start(call, [this, respond = *later](MethodFinish finish) {
+  method.start(call, [this, respond = *later](MethodFinish finish) {
     respond([this, finish = std::move(finish)] {
       return Guarded([&] { return JsonResponse(200, RenderSuccess(finish())); });
     });

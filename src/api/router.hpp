@@ -2,8 +2,10 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 
 #include "api/method_table.hpp"
+#include "api/params.hpp"
 #include "auth/authenticator.hpp"
 #include "common/http_message.hpp"
 #include "common/log_throttle.hpp"
@@ -54,6 +56,10 @@ class Router {
                                              const common::Respond* later) const;
   std::optional<common::HttpResponse> HandleApi(const common::HttpRequest& request,
                                                 const common::Respond* later) const;
+  // Authenticates the request's caller and runs `method` for them; answers as Answer.
+  std::optional<common::HttpResponse> Call(const MethodSpec& method, const std::string& name,
+                                           const common::HttpRequest& request, const Params& params,
+                                           const common::Respond* later) const;
   // What `answer` returns, or the answer SPEC 5 gives to what it throws.
   template <typename F>
   auto Guarded(F&& answer) const -> decltype(answer());

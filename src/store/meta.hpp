@@ -25,6 +25,19 @@ class SharedSnapshot {
   virtual ~SharedSnapshot() = default;
 };
 
+// While one exists, its thread's lookups of service keys and applications may be answered from
+// what the process read before (MetaStore::CacheLookups).
+class CachedLookups {
+ public:
+  virtual ~CachedLookups() = default;
+  // Whether the work done in the scope stands: true when no key, account or application it
+  // looked up changed between the read the cache answered from and the work's own reads, so the
+  // answer is one that a single snapshot gives. False when one may have: the caller drops the
+  // answer (or the error) and does the work again with no scope open. Costs a round trip only
+  // when the scope's last read could not tell. Call it once, after the work; throws StoreError.
+  virtual bool Confirm() = 0;
+};
+
 // Named values of the store itself (the master-key check) and its health. Coordination between
 // processes and nodes happens here, in the storage, never in local files. Owned by the Store;
 // thread-safe. Storage failures throw StoreError.
@@ -56,6 +69,12 @@ class MetaStore {
   // to the snapshot. Other threads are unaffected. Null when the backend gains nothing from it
   // (or a scope is open already): each read then has its own snapshot, as without the call.
   virtual std::unique_ptr<SharedSnapshot> ShareSnapshot() { return nullptr; }
+
+  // Until the returned object is destroyed, AccountStore::FindKey and ApplicationStore::Find and
+  // FindByShortName on this thread may answer from the rows the process read before, without
+  // asking the storage; the work's answer may be used only if Confirm() says so. Only for work
+  // that reads. Null when the backend gains nothing from it (or a scope is open already).
+  virtual std::unique_ptr<CachedLookups> CacheLookups() { return nullptr; }
 };
 
 }  // namespace coffer::store

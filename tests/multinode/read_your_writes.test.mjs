@@ -257,18 +257,30 @@ describe('applications', () => {
       ok(await nodes[b]('SetKeyValueItem', { application_name: short, key: 'k', value: `v${round}` }), `Set by name ${where}`);
       ok(await nodes[b]('AddSecret', { application_name: created.application_name, secret_name: 's', secret_value: 'x' }),
         `AddSecret by name ${where}`);
+      // Every node reads it by name and by id, so that each may answer from what it read.
+      for (const [i, n] of nodes.entries()) {
+        for (const params of [{ application_name: short }, { application_id: id }]) {
+          const read = ok(await n('GetKeyValueItem', { ...params, key: 'k' }), `Get on node ${i + 1} ${where}`);
+          assert.equal(read.result.value, `v${round}`, where);
+        }
+      }
       // Renamed on a node: the new name works and the old one is gone everywhere at once.
       const renamed = `ryw-ren-${round}`;
       ok(await nodes[b]('SetApplicationInfo', { application_id: id, application_name: renamed }), `rename ${where}`);
       const item = ok(await nodes[c]('GetKeyValueItem', { application_name: renamed, key: 'k' }), `Get by new name ${where}`);
       assert.equal(item.result.value, `v${round}`, where);
-      err(await nodes[a]('GetKeyValueItem', { application_name: short, key: 'k' }), '558', `old name ${where}`);
+      for (const [i, n] of nodes.entries()) {
+        err(await n('GetKeyValueItem', { application_name: short, key: 'k' }), '558', `old name on node ${i + 1} ${where}`);
+      }
       const listed = ok(await nodes[a]('GetApplications', { application_id: id }), where);
       assert.equal(listed.result.length, 1, where);
       assert.equal(listed.result[0].application_name, `${renamed}.dev.voximplant.com`, where);
       // Deleted on one node: gone with its data on the others at once.
       assert.deepEqual(ok(await nodes[c]('DelApplication', { application_id: id }), `DelApplication ${where}`), { result: 1 });
-      err(await nodes[a]('GetKeyValueItem', { application_id: id, key: 'k' }), '116', `item by id after delete ${where}`);
+      for (const [i, n] of nodes.entries()) {
+        err(await n('GetKeyValueItem', { application_id: id, key: 'k' }), '116', `item by id after delete on node ${i + 1} ${where}`);
+        err(await n('GetSecretValue', { application_id: id, secret_name: 's' }), '116', `secret by id after delete on node ${i + 1} ${where}`);
+      }
       err(await nodes[b]('GetSecrets', { application_name: renamed }), '558', `secrets by name after delete ${where}`);
       err(await nodes[b]('SetKeyValueItem', { application_id: id, key: 'k', value: 'late' }), '116', `write after delete ${where}`);
       const gone = ok(await nodes[a]('GetApplications', { application_id: id }), where);

@@ -50,18 +50,29 @@ describe('service-account keys', () => {
   });
 
   test('a key used (and cached) on every node, deleted by the operator command, fails with 100 on every node at once', { timeout: 60000 }, async () => {
+    // Point reads too: a node may answer them with the key and application it read before.
+    expectOk(await nodes[0]('AddApplication', { application_name: 'keys-app' }), 'AddApplication');
+    expectOk(await nodes[0]('SetKeyValueItem', { application_name: 'keys-app', key: 'k', value: 'v' }), 'SetKeyValueItem');
+    const pointRead = { application_name: 'keys-app', key: 'k' };
     for (let round = 0; round < 5; round++) {
       const creds = await set.operator(['key', 'create'], ['--account', '1', '--role', 'Owner']);
       const tokens = [token(creds), token(creds, 1), token(creds, 2)];
       // Each node verifies each token twice over its keep-alive connection.
       for (let pass = 0; pass < 2; pass++) {
         for (const [i, c] of nodes.entries()) {
-          for (const auth of tokens) expectOk(await c('GetApplications', { count: 1 }, { auth }), `round ${round}, node ${i + 1} before the delete`);
+          for (const auth of tokens) {
+            expectOk(await c('GetApplications', { count: 1 }, { auth }), `round ${round}, node ${i + 1} before the delete`);
+            const item = expectOk(await c('GetKeyValueItem', pointRead, { auth }), `round ${round}, node ${i + 1}, point read before the delete`);
+            assert.equal(item.result.value, 'v');
+          }
         }
       }
       assert.deepEqual(await set.operator(['key', 'delete'], ['--key-id', creds.key_id]), { result: 1 });
       for (const [i, c] of nodes.entries()) {
-        for (const auth of tokens) expect100(await c('GetApplications', { count: 1 }, { auth }), `round ${round}, node ${i + 1}, cached token`);
+        for (const auth of tokens) {
+          expect100(await c('GetKeyValueItem', pointRead, { auth }), `round ${round}, node ${i + 1}, cached token, point read`);
+          expect100(await c('GetApplications', { count: 1 }, { auth }), `round ${round}, node ${i + 1}, cached token`);
+        }
         expect100(await c('SetKeyValueItem', { application_name: 'x', key: 'k', value: 'v' }, { auth: token(creds, 3) }),
           `round ${round}, node ${i + 1}, new token of the deleted key`);
         // The other keys keep working.

@@ -71,4 +71,11 @@ Database::Database(PostgresOptions options)
 
 Database::~Database() = default;
 
+std::unique_ptr<CachedLookups> Database::CacheLookups() {
+  return lookups_.Scope([this] {
+    return Run(
+        [](Connection& c) { return c.Exec("SELECT value FROM lookup_generation").Int(0, 0); });
+  });
+}
+
 }  // namespace coffer::store::postgres

@@ -10,6 +10,7 @@
 
 #include "store/outcome.hpp"
 #include "store/postgres/connection.hpp"
+#include "store/postgres/lookup_cache.hpp"
 #include "store/postgres/pool.hpp"
 
 namespace coffer::store::postgres {
@@ -92,6 +93,7 @@ class Database {
   template <typename F>
   auto Run(F&& run) {
     Pool::Lease lease = pool_.Acquire();
+    lookups_.StatementStarting();
     return Attempt([&] { return run(*lease); });
   }
 
@@ -103,6 +105,7 @@ class Database {
   template <typename F>
   auto Transact(F&& write) {
     Pool::Lease lease = pool_.Acquire();
+    lookups_.StatementStarting();
     return Attempt([&] {
       Transaction transaction(*lease);
       auto answer = write(*lease);
@@ -113,6 +116,12 @@ class Database {
 
   // Connections open now.
   std::size_t open_connections() const { return pool_.open(); }
+
+  // The keys and applications this store read last (lookup_cache.hpp). A statement that also
+  // selects `(SELECT value FROM lookup_generation)` reports it with lookups().Observe.
+  LookupCache& lookups() { return lookups_; }
+  // MetaStore::CacheLookups.
+  std::unique_ptr<CachedLookups> CacheLookups();
 
   // How a connection of this store opens (for a session kept outside the pool).
   ConnectionOptions connection_options() const {
@@ -147,6 +156,7 @@ class Database {
 
   const PostgresOptions options_;
   Pool pool_;
+  LookupCache lookups_;
   std::atomic<bool> serving_lease_lapsed_ = false;
 };
 

@@ -69,6 +69,28 @@ constexpr const char* kMigrations[] = {
       ALTER SEQUENCE secret_ids OWNED BY secrets.id;
       CREATE INDEX secrets_by_application ON secrets (application_id, id);
     )sql",
+    // 2: the lookup generation (lookup_cache.hpp). Every statement that changes an account, a
+    // service key or an application, whoever runs it, adds one in its own transaction, so a node
+    // that reads an unchanged number knows its cached keys and applications are still current.
+    R"sql(
+      CREATE TABLE lookup_generation (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        value bigint NOT NULL);
+      INSERT INTO lookup_generation (value) VALUES (0);
+      CREATE FUNCTION next_lookup_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE lookup_generation SET value = value + 1;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER accounts_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accounts
+        FOR EACH STATEMENT EXECUTE FUNCTION next_lookup_generation();
+      CREATE TRIGGER service_keys_changed
+        AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON service_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION next_lookup_generation();
+      CREATE TRIGGER applications_changed
+        AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
+        FOR EACH STATEMENT EXECUTE FUNCTION next_lookup_generation();
+    )sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -20,6 +20,12 @@ Account AccountAt(const Rows& rows, int row) {
                  rows.Int(row, 4)};
 }
 
+// One key by id, with the lookup generation of the read's snapshot last (LookupCache).
+constexpr const char* kFindKey =
+    "SELECT k.key_id, k.account_id, k.public_key_pem, k.roles, k.description, k.enabled, "
+    "k.created, a.name, (SELECT value FROM lookup_generation) "
+    "FROM service_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_id = $1";
+
 ServiceKey KeyAt(const Rows& rows, int row) {
   return ServiceKey{rows.Bytes(row, 0),     rows.Int(row, 1),   rows.Bytes(row, 2),
                     rows.TextArray(row, 3), rows.Bytes(row, 4), rows.Bool(row, 5),
@@ -124,11 +130,13 @@ Outcome PostgresAccounts::AddKey(const ServiceKey& key) {
 
 std::optional<ServiceKey> PostgresAccounts::FindKey(std::string_view key_id) {
   if (!IsText(key_id)) return std::nullopt;
+  if (auto cached = db_.lookups().FindKey(key_id)) return cached;
   return db_.Run([&](Connection& c) -> std::optional<ServiceKey> {
-    const Rows rows =
-        c.Exec((std::string(kSelectKey) + "WHERE k.key_id = $1").c_str(), {Param::Text(key_id)});
+    const Rows rows = c.Exec(kFindKey, {Param::Text(key_id)});
     if (rows.empty()) return std::nullopt;
-    return KeyAt(rows, 0);
+    ServiceKey key = KeyAt(rows, 0);
+    db_.lookups().Remember(key, rows.Int(0, 8));
+    return key;
   });
 }
 

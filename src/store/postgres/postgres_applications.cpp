@@ -13,14 +13,19 @@ Application ApplicationAt(const Rows& rows, int row) {
                      rows.Int(row, 4)};
 }
 
-std::optional<Application> FirstApplication(const Rows& rows) {
-  if (rows.empty()) return std::nullopt;
-  return ApplicationAt(rows, 0);
-}
-
 std::string Select(const char* where) {
   return std::string("SELECT ") + kColumns + " FROM applications " + where;
 }
+
+// One application, with the lookup generation of the read's snapshot last (LookupCache).
+constexpr const char* kFindById =
+    "SELECT id, account_id, short_name, secure_record_storage, modified, "
+    "(SELECT value FROM lookup_generation) FROM applications WHERE id = $1 AND account_id = $2";
+constexpr const char* kFindByShortName =
+    "SELECT id, account_id, short_name, secure_record_storage, modified, "
+    "(SELECT value FROM lookup_generation) FROM applications "
+    "WHERE account_id = $1 AND short_name = $2";
+constexpr int kGenerationAt = 5;
 
 }  // namespace
 
@@ -46,19 +51,26 @@ Result<Application> PostgresApplications::Create(int64_t account_id, const std::
 }
 
 std::optional<Application> PostgresApplications::Find(int64_t account_id, int64_t id) {
+  if (auto cached = db_.lookups().FindApplication(account_id, id)) return cached;
   return db_.Run([&](Connection& c) {
-    return FirstApplication(c.Exec(Select("WHERE id = $1 AND account_id = $2").c_str(),
-                                   {Param::Int(id), Param::Int(account_id)}));
+    return Remembered(c.Exec(kFindById, {Param::Int(id), Param::Int(account_id)}));
   });
 }
 
 std::optional<Application> PostgresApplications::FindByShortName(int64_t account_id,
                                                                  std::string_view short_name) {
   if (!IsText(short_name)) return std::nullopt;
+  if (auto cached = db_.lookups().FindApplicationByName(account_id, short_name)) return cached;
   return db_.Run([&](Connection& c) {
-    return FirstApplication(c.Exec(Select("WHERE account_id = $1 AND short_name = $2").c_str(),
-                                   {Param::Int(account_id), Param::Text(short_name)}));
+    return Remembered(c.Exec(kFindByShortName, {Param::Int(account_id), Param::Text(short_name)}));
   });
+}
+
+std::optional<Application> PostgresApplications::Remembered(const Rows& rows) {
+  if (rows.empty()) return std::nullopt;
+  Application application = ApplicationAt(rows, 0);
+  db_.lookups().Remember(application, rows.Int(0, kGenerationAt));
+  return application;
 }
 
 std::vector<Application> PostgresApplications::List(int64_t account_id) {

@@ -22,6 +22,9 @@ class PostgresApplications final : public ApplicationStore {
   SelectionOutcome Delete(int64_t account_id, const ApplicationSelection& selection) override;
 
  private:
+  // The application a lookup's row holds, remembered for later lookups (LookupCache).
+  std::optional<Application> Remembered(const Rows& rows);
+
   Database& db_;
 };
 

@@ -15,6 +15,7 @@ class PostgresMeta final : public MetaStore {
   std::string SetIfAbsent(const std::string& name, const std::string& value) override;
   std::unique_ptr<ServingLease> HoldServingLease(const std::string& watched,
                                                  std::function<void()> on_fenced) override;
+  std::unique_ptr<CachedLookups> CacheLookups() override { return db_.CacheLookups(); }
 
  private:
   Database& db_;

@@ -47,11 +47,14 @@ std::string AsciiLower(std::string_view text) {
 
 Result<std::string> PostgresSecrets::GetDataKey(int64_t application_id) {
   return db_.Run([&](Connection& c) -> Result<std::string> {
+    // With the lookup generation: the last read of a GetSecretValue, it confirms the key and
+    // application the call took from the cache (LookupCache).
     const Rows rows = c.Exec(
-        "SELECT k.wrapped_key FROM applications a LEFT JOIN data_keys k "
-        "ON k.application_id = a.id WHERE a.id = $1",
+        "SELECT k.wrapped_key, (SELECT value FROM lookup_generation) FROM applications a "
+        "LEFT JOIN data_keys k ON k.application_id = a.id WHERE a.id = $1",
         {Param::Int(application_id)});
     if (rows.empty()) return Outcome::kApplicationGone;
+    db_.lookups().Observe(rows.Int(0, 1));
     if (rows.IsNull(0, 0)) return Outcome::kNotFound;
     return rows.Bytes(0, 0);
   });

@@ -1,0 +1,158 @@
+// The lookup cache of a PostgreSQL store (MetaStore::CacheLookups): inside a scope, keys and
+// applications read before may be answered without the database, and Confirm() tells whether
+// the work stands. Two stores on one database play two nodes (SPEC 15: no node serves what
+// another changed). That an answer came from the cache shows where it can differ: a row another
+// node has just deleted or changed is still answered inside the scope, and Confirm() refuses it.
+
+#include <gtest/gtest.h>
+
+#include "postgres_fixture.hpp"
+
+namespace coffer::store::postgres {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000;
+
+class PostgresLookupCacheTest : public PostgresTest {
+ protected:
+  PostgresLookupCacheTest() : a_(Open(4)), b_(Open(4)), app_(MakeApplication(*b_)) {
+    account_ = *b_->accounts().FindKey("dev-key");
+    EXPECT_EQ(b_->key_value().Put(app_, KvItem{"k", "v", kNow + 1000}), Outcome::kOk);
+  }
+
+  // Reads the key and the application on node a in a scope of their own, so that a's cache
+  // holds them; checks that this first scope stands.
+  void Warm() {
+    auto scope = a_->meta().CacheLookups();
+    ASSERT_NE(scope, nullptr);
+    ASSERT_TRUE(a_->accounts().FindKey("dev-key"));
+    ASSERT_TRUE(a_->applications().Find(account_.account_id, app_));
+    ASSERT_TRUE(a_->applications().FindByShortName(account_.account_id, "app"));
+    EXPECT_TRUE(scope->Confirm());
+  }
+
+  std::unique_ptr<PostgresStore> a_;
+  std::unique_ptr<PostgresStore> b_;
+  int64_t app_;
+  ServiceKey account_;
+};
+
+TEST_F(PostgresLookupCacheTest, UnchangedRowsAreConfirmed) {
+  Warm();
+  for (int round = 0; round < 3; ++round) {
+    auto scope = a_->meta().CacheLookups();
+    EXPECT_EQ(a_->accounts().FindKey("dev-key")->account_name, "dev");
+    EXPECT_EQ(a_->applications().Find(account_.account_id, app_)->short_name, "app");
+    EXPECT_EQ(a_->key_value().Get(app_, "k", kNow)->value, "v");
+    EXPECT_TRUE(scope->Confirm()) << round;
+  }
+  // Without a key-value read after them, Confirm() asks the database itself.
+  auto scope = a_->meta().CacheLookups();
+  EXPECT_TRUE(a_->accounts().FindKey("dev-key"));
+  EXPECT_TRUE(scope->Confirm());
+}
+
+TEST_F(PostgresLookupCacheTest, AKeyDeletedOnAnotherNodeIsNotConfirmed) {
+  Warm();
+  ASSERT_EQ(b_->accounts().DeleteKey("dev-key"), Outcome::kOk);
+  {
+    auto scope = a_->meta().CacheLookups();
+    EXPECT_TRUE(a_->accounts().FindKey("dev-key"));  // answered from the cache
+    EXPECT_FALSE(scope->Confirm());
+  }
+  // Done again without a scope (as the router does): the key is gone.
+  EXPECT_FALSE(a_->accounts().FindKey("dev-key"));
+  // And the cache has moved on: a new scope does not answer the deleted key either.
+  auto scope = a_->meta().CacheLookups();
+  EXPECT_FALSE(a_->accounts().FindKey("dev-key"));
+  EXPECT_TRUE(scope->Confirm());
+}
+
+TEST_F(PostgresLookupCacheTest, AnApplicationRenamedOnAnotherNodeIsRefusedByTheItemRead) {
+  Warm();
+  ApplicationChanges rename;
+  rename.short_name = "renamed";
+  rename.modified = kNow;
+  ASSERT_TRUE(b_->applications().Update(account_.account_id, app_, rename).ok());
+  auto scope = a_->meta().CacheLookups();
+  EXPECT_TRUE(a_->applications().FindByShortName(account_.account_id, "app"));  // cached
+  EXPECT_EQ(a_->key_value().Get(app_, "k", kNow)->value, "v");  // sees the new generation
+  EXPECT_FALSE(scope->Confirm());
+}
+
+TEST_F(PostgresLookupCacheTest, AnApplicationDeletedOnAnotherNodeIsNotConfirmed) {
+  Warm();
+  ASSERT_EQ(b_->applications()
+                .Delete(account_.account_id,
+                        ApplicationSelection{.all = true, .ids = {}, .short_names = {}})
+                .outcome,
+            Outcome::kOk);
+  auto scope = a_->meta().CacheLookups();
+  EXPECT_TRUE(a_->applications().Find(account_.account_id, app_));  // cached
+  EXPECT_EQ(a_->key_value().Get(app_, "k", kNow).outcome(), Outcome::kApplicationGone);
+  EXPECT_FALSE(scope->Confirm());
+  scope.reset();
+  EXPECT_FALSE(a_->applications().Find(account_.account_id, app_));
+}
+
+TEST_F(PostgresLookupCacheTest, AChangeMadeOutsideCofferIsSeenToo) {
+  // The generation is raised by a trigger: any statement counts, not only Coffer's own.
+  Warm();
+  Session()->Exec("UPDATE service_keys SET enabled = false WHERE key_id = 'dev-key'");
+  {
+    auto scope = a_->meta().CacheLookups();
+    EXPECT_TRUE(a_->accounts().FindKey("dev-key")->enabled);  // cached
+    EXPECT_FALSE(scope->Confirm());
+  }
+  EXPECT_FALSE(a_->accounts().FindKey("dev-key")->enabled);
+  Warm();
+  Session()->Exec("UPDATE accounts SET api_key_hash = 'x'");
+  auto scope = a_->meta().CacheLookups();
+  EXPECT_TRUE(a_->accounts().FindKey("dev-key"));
+  EXPECT_FALSE(scope->Confirm());
+}
+
+TEST_F(PostgresLookupCacheTest, NoScopeNoCache) {
+  Warm();
+  ASSERT_EQ(b_->accounts().DeleteKey("dev-key"), Outcome::kOk);
+  EXPECT_FALSE(a_->accounts().FindKey("dev-key"));  // read from the database
+}
+
+TEST_F(PostgresLookupCacheTest, ScopesDoNotNestAndBelongToTheirThread) {
+  Warm();
+  auto scope = a_->meta().CacheLookups();
+  ASSERT_NE(scope, nullptr);
+  EXPECT_EQ(a_->meta().CacheLookups(), nullptr);
+  ASSERT_EQ(b_->accounts().DeleteKey("dev-key"), Outcome::kOk);
+  // Another thread has no scope: it reads the database and sees the delete.
+  std::optional<ServiceKey> elsewhere = account_;
+  std::thread([&] { elsewhere = a_->accounts().FindKey("dev-key"); }).join();
+  EXPECT_FALSE(elsewhere);
+  EXPECT_TRUE(a_->accounts().FindKey("dev-key"));  // this thread's scope answers from the cache
+  EXPECT_FALSE(scope->Confirm());
+}
+
+TEST_F(PostgresLookupCacheTest, AScopeThatAnsweredNothingFromTheCacheStands) {
+  auto scope = a_->meta().CacheLookups();  // a cold cache
+  EXPECT_TRUE(a_->accounts().FindKey("dev-key"));
+  ASSERT_EQ(b_->accounts().DeleteKey("dev-key"), Outcome::kOk);
+  // Each read had its own snapshot, as without a scope: nothing to confirm.
+  EXPECT_EQ(a_->key_value().Get(app_, "k", kNow)->value, "v");
+  EXPECT_TRUE(scope->Confirm());
+}
+
+TEST_F(PostgresLookupCacheTest, OnlyChangesToKeysAccountsAndApplicationsMoveTheGeneration) {
+  const auto value = Session()->Exec("SELECT value FROM lookup_generation");
+  ASSERT_EQ(value.size(), 1);
+  const int64_t before = value.Int(0, 0);
+  ASSERT_TRUE(b_->applications().Create(account_.account_id, "other", false, kNow, 0).ok());
+  EXPECT_GT(Session()->Exec("SELECT value FROM lookup_generation").Int(0, 0), before);
+  // Reads and key-value writes leave it alone.
+  const int64_t after = Session()->Exec("SELECT value FROM lookup_generation").Int(0, 0);
+  EXPECT_EQ(b_->key_value().Put(app_, KvItem{"k2", "v", kNow + 1000}), Outcome::kOk);
+  EXPECT_TRUE(b_->applications().Find(account_.account_id, app_));
+  EXPECT_EQ(Session()->Exec("SELECT value FROM lookup_generation").Int(0, 0), after);
+}
+
+}  // namespace
+}  // namespace coffer::store::postgres
