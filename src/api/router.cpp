@@ -125,9 +125,11 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
   const MethodSpec* method = methods_.Find(name);
   if (method == nullptr) throw ApiError(ErrorCode::kUnknownCommand);
 
-  // A point read may take its key and application from what the store read before; its
-  // answer, an error included, stands only if those were current, else it runs again without.
-  if (auto lookups = method->point_read ? meta_.CacheLookups() : nullptr) {
+  // A point read, or a write answered here once durable, may take its key and application from
+  // what the store read before; its answer, an error included, stands only if those were
+  // current, else it runs again without (a write then wrote nothing: StaleLookups).
+  const bool may_cache = method->point_read || (method->start && later == nullptr);
+  if (auto lookups = may_cache ? meta_.CacheLookups() : nullptr) {
     std::optional<HttpResponse> answer;
     std::exception_ptr failure;
     try {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "store/outcome.hpp"
+
 namespace coffer::store {
 
 // Held by a server for as long as it serves (SPEC 15): master-key rotation
@@ -36,6 +38,14 @@ class CachedLookups {
   // answer (or the error) and does the work again with no scope open. Costs a round trip only
   // when the scope's last read could not tell. Call it once, after the work; throws StoreError.
   virtual bool Confirm() = 0;
+};
+
+// Thrown by a read or write made in a CachedLookups scope that found the rows the scope took
+// from the cache outdated, before it read or wrote anything: the scope's Confirm() then says
+// false, and the work is done again without it.
+class StaleLookups : public StoreError {
+ public:
+  using StoreError::StoreError;
 };
 
 // Named values of the store itself (the master-key check) and its health. Coordination between
@@ -72,8 +82,10 @@ class MetaStore {
 
   // Until the returned object is destroyed, AccountStore::FindKey and ApplicationStore::Find and
   // FindByShortName on this thread may answer from the rows the process read before, without
-  // asking the storage; the work's answer may be used only if Confirm() says so. Only for work
-  // that reads. Null when the backend gains nothing from it (or a scope is open already).
+  // asking the storage; the work's answer may be used only if Confirm() says so. A write made in
+  // the scope is made only if those rows are still current when it is, else it throws
+  // StaleLookups; so work that writes once may run in a scope too. Null when the backend gains
+  // nothing from it (or a scope is open already).
   virtual std::unique_ptr<CachedLookups> CacheLookups() { return nullptr; }
 };
 

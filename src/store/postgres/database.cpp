@@ -71,9 +71,15 @@ Database::Database(PostgresOptions options)
 
 Database::~Database() = default;
 
+void Database::ConfirmLookups() {
+  if (!lookups_.CurrentBeforeStatement()) {
+    throw StaleLookups("a cached service key or application changed meanwhile");
+  }
+}
+
 std::unique_ptr<CachedLookups> Database::CacheLookups() {
   return lookups_.Scope([this] {
-    return Run(
+    return RunObserving(
         [](Connection& c) { return c.Exec("SELECT value FROM lookup_generation").Int(0, 0); });
   });
 }

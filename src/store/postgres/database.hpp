@@ -89,9 +89,19 @@ class Database {
 
   // Runs `run(Connection&)` on a pooled connection outside any explicit transaction: each
   // statement commits (or reads one snapshot) on its own. For reads and single-statement
-  // writes. Answers as Transact.
+  // writes. Answers as Transact. In a CachedLookups scope that answered from the cache, first
+  // checks that those rows are current (StaleLookups otherwise).
   template <typename F>
   auto Run(F&& run) {
+    ConfirmLookups();
+    return RunObserving(std::forward<F>(run));
+  }
+
+  // Run() for one statement that also selects the lookup generation and reports it
+  // (lookups().Observe): no check first. A write among them must, in the same statement, write
+  // nothing unless the generation is lookups().ExpectedByWrite(), and then throw StaleLookups.
+  template <typename F>
+  auto RunObserving(F&& run) {
     Pool::Lease lease = pool_.Acquire();
     lookups_.StatementStarting();
     return Attempt([&] { return run(*lease); });
@@ -104,6 +114,7 @@ class Database {
   // StoreError after the rollback.
   template <typename F>
   auto Transact(F&& write) {
+    ConfirmLookups();
     Pool::Lease lease = pool_.Acquire();
     lookups_.StatementStarting();
     return Attempt([&] {
@@ -134,6 +145,9 @@ class Database {
   void set_serving_lease_lapsed(bool lapsed) { serving_lease_lapsed_ = lapsed; }
 
  private:
+  // Throws StaleLookups unless lookups_.CurrentBeforeStatement().
+  void ConfirmLookups();
+
   template <typename F>
   auto Attempt(F&& body) {
     using Answer = decltype(body());

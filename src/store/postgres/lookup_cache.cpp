@@ -21,14 +21,7 @@ class LookupCache::ScopeHandle final : public CachedLookups {
   explicit ScopeHandle(ScopeState state) : state_(std::move(state)) { open_scope_ = &state_; }
   ~ScopeHandle() override { open_scope_ = nullptr; }
 
-  bool Confirm() override {
-    if (!state_.answered_from_cache) return true;  // every lookup read the storage itself
-    if (!state_.saw_another_generation && !state_.last_statement_observed) {
-      const int64_t now = state_.read_generation();
-      state_.owner->Observe(now);
-    }
-    return !state_.saw_another_generation;
-  }
+  bool Confirm() override { return state_.owner->Current(state_); }
 
  private:
   ScopeState state_;
@@ -107,6 +100,25 @@ void LookupCache::Remember(const Application& application, int64_t generation) {
   applications_.insert_or_assign({application.account_id, application.id}, application);
   application_ids_.insert_or_assign({application.account_id, application.short_name},
                                     application.id);
+}
+
+bool LookupCache::Current(ScopeState& scope) {
+  if (!scope.answered_from_cache) return true;  // every lookup read the storage itself
+  if (!scope.saw_another_generation && !scope.last_statement_observed) {
+    Observe(scope.read_generation());
+  }
+  return !scope.saw_another_generation;
+}
+
+bool LookupCache::CurrentBeforeStatement() {
+  ScopeState* scope = Active();
+  return scope == nullptr || Current(*scope);
+}
+
+std::optional<int64_t> LookupCache::ExpectedByWrite() const {
+  const ScopeState* scope = Active();
+  if (scope == nullptr || !scope->answered_from_cache) return std::nullopt;
+  return scope->expected;
 }
 
 void LookupCache::StatementStarting() {

@@ -55,6 +55,14 @@ class LookupCache {
   // A statement of this thread is about to run: until it reports what it saw (Observe), the
   // scope's last statement has not confirmed the generation.
   void StatementStarting();
+  // Before a statement that will not report the generation itself: whether the rows this
+  // thread's scope took from the cache are still current (asking the database when its last
+  // statement cannot tell). True without a scope.
+  bool CurrentBeforeStatement();
+  // The generation a write in this thread's scope must find in its own statement, and write
+  // nothing otherwise: the scope answered lookups from the cache at it. Nullopt when there is
+  // nothing to check.
+  std::optional<int64_t> ExpectedByWrite() const;
   // The generation a statement of this thread saw: moves the cache to it if newer, and tells
   // the thread's scope.
   void Observe(int64_t generation);
@@ -67,6 +75,7 @@ class LookupCache {
   class ScopeHandle;
   static thread_local ScopeState* open_scope_;  // of whichever cache opened it
   ScopeState* Active() const;
+  bool Current(ScopeState& scope);
   void MoveTo(int64_t generation);  // with mutex_ held
 
   const std::size_t max_entries_;

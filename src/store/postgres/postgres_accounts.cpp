@@ -131,7 +131,7 @@ Outcome PostgresAccounts::AddKey(const ServiceKey& key) {
 std::optional<ServiceKey> PostgresAccounts::FindKey(std::string_view key_id) {
   if (!IsText(key_id)) return std::nullopt;
   if (auto cached = db_.lookups().FindKey(key_id)) return cached;
-  return db_.Run([&](Connection& c) -> std::optional<ServiceKey> {
+  return db_.RunObserving([&](Connection& c) -> std::optional<ServiceKey> {
     const Rows rows = c.Exec(kFindKey, {Param::Text(key_id)});
     if (rows.empty()) return std::nullopt;
     ServiceKey key = KeyAt(rows, 0);

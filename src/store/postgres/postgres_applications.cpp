@@ -52,7 +52,7 @@ Result<Application> PostgresApplications::Create(int64_t account_id, const std::
 
 std::optional<Application> PostgresApplications::Find(int64_t account_id, int64_t id) {
   if (auto cached = db_.lookups().FindApplication(account_id, id)) return cached;
-  return db_.Run([&](Connection& c) {
+  return db_.RunObserving([&](Connection& c) {
     return Remembered(c.Exec(kFindById, {Param::Int(id), Param::Int(account_id)}));
   });
 }
@@ -61,7 +61,7 @@ std::optional<Application> PostgresApplications::FindByShortName(int64_t account
                                                                  std::string_view short_name) {
   if (!IsText(short_name)) return std::nullopt;
   if (auto cached = db_.lookups().FindApplicationByName(account_id, short_name)) return cached;
-  return db_.Run([&](Connection& c) {
+  return db_.RunObserving([&](Connection& c) {
     return Remembered(c.Exec(kFindByShortName, {Param::Int(account_id), Param::Text(short_name)}));
   });
 }

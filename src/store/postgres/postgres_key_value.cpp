@@ -34,22 +34,30 @@ constexpr const char* kListUnbounded =
 
 }  // namespace
 
+// A write made where the caller's key and application came from the lookup cache happens only
+// if the lookup generation is still the one they were read at ($N below; -1 when there is
+// nothing to check), in the write's own statement; else nothing is written and it throws.
 Outcome PostgresKeyValue::Put(int64_t application_id, const KvItem& item) {
-  return db_.Run([&](Connection& c) {
+  const int64_t expected = db_.lookups().ExpectedByWrite().value_or(-1);
+  return db_.RunObserving([&](Connection& c) {
     const Rows written = c.Exec(
-        "WITH app AS (SELECT id FROM applications WHERE id = $1 FOR KEY SHARE) "
-        "INSERT INTO kv_items (application_id, key, value, expires_at) "
+        "WITH app AS (SELECT id FROM applications WHERE id = $1 "
+        "AND ($5::bigint < 0 OR $5::bigint = (SELECT value FROM lookup_generation)) FOR KEY "
+        "SHARE), "
+        "written AS (INSERT INTO kv_items (application_id, key, value, expires_at) "
         "SELECT id, $2::bytea, $3::bytea, $4::bigint FROM app "
         "ON CONFLICT (application_id, key) DO UPDATE SET "
-        "value = excluded.value, expires_at = excluded.expires_at RETURNING 1",
+        "value = excluded.value, expires_at = excluded.expires_at RETURNING 1) "
+        "SELECT (SELECT count(*) FROM written), (SELECT value FROM lookup_generation)",
         {Param::Int(application_id), Param::Bytes(item.key), Param::Bytes(item.value),
-         Param::Int(item.expires_at)});
-    return written.empty() ? Outcome::kApplicationGone : Outcome::kOk;
+         Param::Int(item.expires_at), Param::Int(expected)});
+    CheckGeneration(written.Int(0, 1), expected);
+    return written.Int(0, 0) == 0 ? Outcome::kApplicationGone : Outcome::kOk;
   });
 }
 
 Result<KvItem> PostgresKeyValue::Get(int64_t application_id, std::string_view key, int64_t now) {
-  return db_.Run([&](Connection& c) -> Result<KvItem> {
+  return db_.RunObserving([&](Connection& c) -> Result<KvItem> {
     // With the lookup generation, so that a point read whose key and application came from
     // the cache is confirmed by this one statement (LookupCache).
     const Rows found = c.Exec(
@@ -65,16 +73,28 @@ Result<KvItem> PostgresKeyValue::Get(int64_t application_id, std::string_view ke
 }
 
 Outcome PostgresKeyValue::Delete(int64_t application_id, std::string_view key, int64_t now) {
-  return db_.Run([&](Connection& c) {
+  const int64_t expected = db_.lookups().ExpectedByWrite().value_or(-1);
+  return db_.RunObserving([&](Connection& c) {
     const Rows counts = c.Exec(
-        "WITH app AS (SELECT id FROM applications WHERE id = $1 FOR KEY SHARE), "
+        "WITH app AS (SELECT id FROM applications WHERE id = $1 "
+        "AND ($4::bigint < 0 OR $4::bigint = (SELECT value FROM lookup_generation)) FOR KEY "
+        "SHARE), "
         "removed AS (DELETE FROM kv_items WHERE application_id = (SELECT id FROM app) "
         "AND key = $2 RETURNING expires_at) "
-        "SELECT (SELECT count(*) FROM app), (SELECT count(*) FROM removed WHERE expires_at > $3)",
-        {Param::Int(application_id), Param::Bytes(key), Param::Int(now)});
+        "SELECT (SELECT count(*) FROM app), (SELECT count(*) FROM removed WHERE expires_at > $3), "
+        "(SELECT value FROM lookup_generation)",
+        {Param::Int(application_id), Param::Bytes(key), Param::Int(now), Param::Int(expected)});
+    CheckGeneration(counts.Int(0, 2), expected);
     if (counts.Int(0, 0) == 0) return Outcome::kApplicationGone;
     return counts.Int(0, 1) > 0 ? Outcome::kOk : Outcome::kNotFound;
   });
+}
+
+void PostgresKeyValue::CheckGeneration(int64_t seen, int64_t expected) {
+  db_.lookups().Observe(seen);
+  if (expected >= 0 && seen != expected) {
+    throw StaleLookups("a cached service key or application changed before the write");
+  }
 }
 
 Result<std::vector<KvItem>> PostgresKeyValue::List(int64_t application_id, std::string_view prefix,

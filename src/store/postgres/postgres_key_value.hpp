@@ -18,6 +18,10 @@ class PostgresKeyValue final : public KeyValueStore {
   int64_t DeleteExpired(int64_t now, int64_t limit) override;
 
  private:
+  // Reports the lookup generation a write saw; throws StaleLookups when it is not `expected`
+  // (-1: anything goes), in which case the write wrote nothing.
+  void CheckGeneration(int64_t seen, int64_t expected);
+
   Database& db_;
 };
 

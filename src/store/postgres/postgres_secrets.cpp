@@ -46,7 +46,7 @@ std::string AsciiLower(std::string_view text) {
 }  // namespace
 
 Result<std::string> PostgresSecrets::GetDataKey(int64_t application_id) {
-  return db_.Run([&](Connection& c) -> Result<std::string> {
+  return db_.RunObserving([&](Connection& c) -> Result<std::string> {
     // With the lookup generation: the last read of a GetSecretValue, it confirms the key and
     // application the call took from the cache (LookupCache).
     const Rows rows = c.Exec(
@@ -143,13 +143,15 @@ Result<SecretRecord> PostgresSecrets::Add(int64_t application_id, const std::str
 }
 
 Result<SecretRecord> PostgresSecrets::Find(int64_t application_id, const SecretLookup& which) {
-  return db_.Run([&](Connection& c) -> Result<SecretRecord> {
+  return db_.RunObserving([&](Connection& c) -> Result<SecretRecord> {
+    // With the lookup generation (LookupCache), last.
     const std::string sql = std::string("SELECT ") + kSecretColumns +
-                            " FROM applications a LEFT JOIN secrets s ON s.application_id = a.id "
-                            "AND " +
+                            ", (SELECT value FROM lookup_generation) FROM applications a "
+                            "LEFT JOIN secrets s ON s.application_id = a.id AND " +
                             (which.id ? "s.id = $2" : "s.name = $2") + " WHERE a.id = $1";
     const Rows rows = c.Exec(sql.c_str(), {Param::Int(application_id), LookupParam(which)});
     if (rows.empty()) return Outcome::kApplicationGone;
+    db_.lookups().Observe(rows.Int(0, 7));
     if (rows.IsNull(0, 0)) return Outcome::kNotFound;
     return SecretAt(rows, 0);
   });

@@ -112,6 +112,50 @@ TEST_F(PostgresLookupCacheTest, AChangeMadeOutsideCofferIsSeenToo) {
   EXPECT_FALSE(scope->Confirm());
 }
 
+TEST_F(PostgresLookupCacheTest, AKeyValueWriteIsMadeOnlyWhileTheCachedRowsAreCurrent) {
+  Warm();
+  {
+    auto scope = a_->meta().CacheLookups();
+    ASSERT_TRUE(a_->accounts().FindKey("dev-key"));  // cached
+    EXPECT_EQ(a_->key_value().Put(app_, KvItem{"k", "v2", kNow + 1000}), Outcome::kOk);
+    EXPECT_EQ(a_->key_value().Delete(app_, "gone", kNow), Outcome::kNotFound);
+    EXPECT_TRUE(scope->Confirm());  // the writes saw the generation themselves
+  }
+  ASSERT_EQ(b_->accounts().DeleteKey("dev-key"), Outcome::kOk);
+  {
+    auto scope = a_->meta().CacheLookups();
+    ASSERT_TRUE(a_->accounts().FindKey("dev-key"));  // cached, now stale
+    EXPECT_THROW(a_->key_value().Put(app_, KvItem{"k", "v3", kNow + 1000}), StaleLookups);
+    EXPECT_FALSE(scope->Confirm());
+  }
+  {
+    auto scope = a_->meta().CacheLookups();
+    ASSERT_TRUE(a_->applications().Find(account_.account_id, app_));  // read, and cached
+    EXPECT_TRUE(scope->Confirm());
+  }
+  ASSERT_TRUE(b_->applications().Create(account_.account_id, "other", false, kNow, 0).ok());
+  {
+    auto scope = a_->meta().CacheLookups();
+    ASSERT_TRUE(a_->applications().Find(account_.account_id, app_));  // cached, now stale
+    EXPECT_THROW(a_->key_value().Delete(app_, "k", kNow), StaleLookups);
+    EXPECT_FALSE(scope->Confirm());
+  }
+  // Neither stale write took effect.
+  EXPECT_EQ(b_->key_value().Get(app_, "k", kNow)->value, "v2");
+}
+
+TEST_F(PostgresLookupCacheTest, AnyOtherStatementChecksFirst) {
+  Warm();
+  ASSERT_EQ(b_->accounts().DeleteKey("dev-key"), Outcome::kOk);
+  auto scope = a_->meta().CacheLookups();
+  ASSERT_TRUE(a_->accounts().FindKey("dev-key"));  // cached, now stale
+  EXPECT_THROW(a_->applications().Create(account_.account_id, "late", false, kNow, 0),
+               StaleLookups);
+  EXPECT_FALSE(scope->Confirm());
+  scope.reset();
+  EXPECT_FALSE(b_->applications().FindByShortName(account_.account_id, "late"));
+}
+
 TEST_F(PostgresLookupCacheTest, NoScopeNoCache) {
   Warm();
   ASSERT_EQ(b_->accounts().DeleteKey("dev-key"), Outcome::kOk);
