@@ -1,7 +1,5 @@
 #include "auth/token_cache.hpp"
 
-#include "crypto/digest.hpp"
-
 namespace coffer::auth {
 
 namespace {
@@ -9,7 +7,7 @@ namespace {
 // Hash-map node, bucket slot and string headers: an estimate, but one that does not depend on
 // anything a client controls.
 constexpr std::size_t kNodeOverhead = 96;
-constexpr std::size_t kDigestHexBytes = 64;
+constexpr std::size_t kDigestBytes = std::tuple_size_v<crypto::Sha256Digest>;
 
 }  // namespace
 
@@ -17,11 +15,11 @@ TokenCache::TokenCache(std::size_t capacity, std::size_t max_bytes)
     : capacity_(capacity), max_bytes_(max_bytes) {}
 
 std::size_t TokenCache::EntryBytes(const VerifiedToken& verified) {
-  return kNodeOverhead + kDigestHexBytes + sizeof(VerifiedToken) + verified.key_id.size();
+  return kNodeOverhead + kDigestBytes + sizeof(VerifiedToken) + verified.key_id.size();
 }
 
 std::optional<VerifiedToken> TokenCache::Find(std::string_view token, int64_t now) {
-  const std::string digest = crypto::Sha256Hex(token);
+  const crypto::Sha256Digest digest = crypto::Sha256(token);
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(digest);
   if (it == entries_.end()) return std::nullopt;
@@ -35,11 +33,11 @@ std::optional<VerifiedToken> TokenCache::Find(std::string_view token, int64_t no
 void TokenCache::Insert(std::string_view token, VerifiedToken verified, int64_t now) {
   const std::size_t entry_bytes = EntryBytes(verified);
   if (capacity_ == 0 || entry_bytes > max_bytes_) return;
-  std::string digest = crypto::Sha256Hex(token);
+  const crypto::Sha256Digest digest = crypto::Sha256(token);
   std::lock_guard lock(mutex_);
   if (const auto it = entries_.find(digest); it != entries_.end()) Erase(it);
   if (!Fits(entry_bytes)) MakeRoom(entry_bytes, now);
-  entries_.emplace(std::move(digest), std::move(verified));
+  entries_.emplace(digest, std::move(verified));
   bytes_ += entry_bytes;
 }
 
@@ -57,7 +55,7 @@ bool TokenCache::Fits(std::size_t extra_bytes) const {
   return entries_.size() < capacity_ && bytes_ + extra_bytes <= max_bytes_;
 }
 
-void TokenCache::Erase(std::unordered_map<std::string, VerifiedToken>::iterator it) {
+void TokenCache::Erase(Entries::iterator it) {
   bytes_ -= EntryBytes(it->second);
   entries_.erase(it);
 }

@@ -2,11 +2,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "crypto/digest.hpp"
 
 namespace coffer::auth {
 
@@ -43,12 +46,21 @@ class TokenCache {
  private:
   bool Fits(std::size_t extra_bytes) const;
   void MakeRoom(std::size_t extra_bytes, int64_t now);
-  void Erase(std::unordered_map<std::string, VerifiedToken>::iterator it);
+  // A digest's first bytes are as good a hash as any: only verified tokens are entered.
+  struct DigestHash {
+    std::size_t operator()(const crypto::Sha256Digest& digest) const {
+      std::size_t hash;
+      std::memcpy(&hash, digest.data(), sizeof hash);
+      return hash;
+    }
+  };
+  using Entries = std::unordered_map<crypto::Sha256Digest, VerifiedToken, DigestHash>;
+  void Erase(Entries::iterator it);
 
   const std::size_t capacity_;
   const std::size_t max_bytes_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, VerifiedToken> entries_;  // by SHA-256 digest (hex)
+  Entries entries_;  // by SHA-256 digest
   std::size_t bytes_ = 0;
 };
 

@@ -7,13 +7,31 @@
 
 namespace coffer::crypto {
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
+namespace {
+
+// Fetched once: OpenSSL 3 would otherwise look the algorithm up in its provider tables, under a
+// lock, on every call.
+const EVP_MD* FetchedSha256() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) throw std::runtime_error("SHA-256 is not available");
+  return md;
+}
+
+}  // namespace
+
+Sha256Digest Sha256(std::string_view data) {
+  Sha256Digest digest;
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &len, FetchedSha256(), nullptr) != 1 ||
+      len != digest.size()) {
     throw std::runtime_error("SHA-256 failed");
   }
-  return ToHex(std::string_view(reinterpret_cast<const char*>(md), len));
+  return digest;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  const Sha256Digest digest = Sha256(data);
+  return ToHex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string ToHex(std::string_view bytes) {

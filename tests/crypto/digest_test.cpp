@@ -19,6 +19,15 @@ TEST(Sha256HexTest, HashesEmbeddedNulBytes) {
   EXPECT_EQ(Sha256Hex(std::string("a\0b", 3)).size(), 64u);
 }
 
+TEST(Sha256Test, RawDigestIsTheHexOnesBytes) {
+  const Sha256Digest digest = Sha256("abc");
+  EXPECT_EQ(ToHex(std::string(reinterpret_cast<const char*>(digest.data()), digest.size())),
+            Sha256Hex("abc"));
+  EXPECT_EQ(digest[0], 0xba);
+  EXPECT_EQ(digest[31], 0xad);
+  EXPECT_NE(Sha256(std::string("a\0b", 3)), Sha256("a"));
+}
+
 TEST(ToHexTest, LowerCaseTwoDigitsPerByte) {
   EXPECT_EQ(ToHex(""), "");
   EXPECT_EQ(ToHex(std::string("\x00\x01\x7f\x80\xab\xff", 6)), "00017f80abff");
