@@ -295,6 +295,56 @@ TEST_F(RouterTest, KeyValueWritesAreAnsweredByTheStoresWriterOnceDurable) {
   EXPECT_EQ(Code(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")), 496);
 }
 
+TEST_F(RouterTest, WhatAnotherProcessChangedIsNeverAnsweredFromTheLookupCache) {
+  // SPEC 13: an operator command's change (here another store on the same file) applies to the
+  // server's next request, even one whose key and application the server has just cached.
+  service::KeyValue kv(store_->key_value(), clock_);
+  RegisterKeyValueMethods(methods_, applications_, kv);
+  ASSERT_EQ(Code(Get("/platform_api/AddApplication?application_name=kv")), 0);
+  ASSERT_EQ(Code(Get("/platform_api/SetKeyValueItem?application_name=kv&key=k&value=v")), 0);
+  const auto operator_store = store::Open({.sqlite_path = dir_.File("coffer.db")});
+  for (const char* kid : {"owner2-key", "owner3-key"}) {
+    store::ServiceKey key = Key(kid, {"Owner"});
+    key.account_id = dev_id_;
+    ASSERT_EQ(store_->accounts().AddKey(key), store::Outcome::kOk);
+  }
+  const auto warm = [&](const std::string& kid) {
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_EQ(Code(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k", kid)), 0);
+    }
+  };
+
+  // A point read first, then the cmd= form of a write (answered here, synchronously).
+  warm("owner2-key");
+  ASSERT_EQ(operator_store->accounts().DeleteKey("owner2-key"), store::Outcome::kOk);
+  EXPECT_EQ(Code(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k", "owner2-key")),
+            100);
+  warm("owner3-key");
+  ASSERT_EQ(operator_store->accounts().DeleteKey("owner3-key"), store::Outcome::kOk);
+  EXPECT_EQ(Code(Get("/platform_api/?cmd=SetKeyValueItem&application_name=kv&key=k&value=late",
+                     "owner3-key")),
+            100);
+  EXPECT_EQ(
+      Body(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")).at("result").at("value"),
+      "v")
+      << "nothing written";
+
+  // An application renamed by another process: its old name is 558 at once.
+  warm("owner-key");
+  store::ApplicationChanges rename;
+  rename.short_name = "renamed";
+  rename.modified = 1;
+  const int64_t app_id = operator_store->applications().FindByShortName(dev_id_, "kv")->id;
+  ASSERT_TRUE(operator_store->applications().Update(dev_id_, app_id, rename).ok());
+  EXPECT_EQ(Code(Get("/platform_api/?cmd=SetKeyValueItem&application_name=kv&key=k&value=late")),
+            558);
+  EXPECT_EQ(Code(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")), 558);
+  EXPECT_EQ(Body(Get("/platform_api/GetKeyValueItem?application_name=renamed&key=k"))
+                .at("result")
+                .at("value"),
+            "v");
+}
+
 TEST_F(RouterTest, APointReadSeesOneSnapshotOtherMethodsSeeTheLatestState) {
   AddCountTwiceMethod(methods_, *store_, "PeekTwice", true);
   AddCountTwiceMethod(methods_, *store_, "CountTwice", false);

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "store/lookup_cache.hpp"
 #include "store/outcome.hpp"
 #include "store/postgres/connection.hpp"
-#include "store/postgres/lookup_cache.hpp"
 #include "store/postgres/pool.hpp"
 
 namespace coffer::store::postgres {

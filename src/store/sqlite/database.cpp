@@ -75,6 +75,30 @@ std::unique_ptr<SharedSnapshot> Database::ShareSnapshot() {
   return std::make_unique<SnapshotScope>(*this);
 }
 
+void Database::ConfirmLookups() {
+  if (!lookups_.CurrentBeforeStatement()) {
+    throw StaleLookups("a cached service key or application changed meanwhile");
+  }
+}
+
+int64_t Database::ObserveGeneration(Connection& c) {
+  StatementUse query(c, "SELECT value FROM lookup_generation");
+  if (!query.Step()) throw StoreError("the lookup generation row is missing");
+  const int64_t generation = query.Int(0);
+  lookups_.Observe(generation);
+  return generation;
+}
+
+std::unique_ptr<CachedLookups> Database::CacheLookups() {
+  return lookups_.Scope([this] {
+    return Read([this](Connection& c) {
+      StatementUse query(c, "SELECT value FROM lookup_generation");
+      if (!query.Step()) throw StoreError("the lookup generation row is missing");
+      return query.Int(0);
+    });
+  });
+}
+
 Connection* Database::SharedConnection() const {
   return active_scope.database == this ? active_scope.connection : nullptr;
 }

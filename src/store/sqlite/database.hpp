@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/completion.hpp"
+#include "store/lookup_cache.hpp"
 #include "store/meta.hpp"
 #include "store/outcome.hpp"
 #include "store/sqlite/connection.hpp"
@@ -50,6 +51,7 @@ class Database {
   // statements see the same committed snapshot.
   template <typename F>
   auto Read(F&& read) {
+    lookups_.StatementStarting();
     if (Connection* shared = SharedConnection()) return read(*shared);
     ReaderLease lease(*this);
     ReadTransaction snapshot(lease.connection());
@@ -68,6 +70,7 @@ class Database {
   // its statements broke a uniqueness rule.
   template <typename F>
   auto Write(F&& write) {
+    ConfirmLookups();
     using Answer = decltype(write(std::declval<Connection&>()));
     if constexpr (std::is_constructible_v<Answer, Outcome>) {
       try {
@@ -96,6 +99,11 @@ class Database {
   // `done` must be quick (see WriteQueue::SubmitAsync). `write` must own what it uses.
   template <typename Answer, typename F>
   void WriteAsync(F write, common::Completion<Answer> done) {
+    try {
+      ConfirmLookups();
+    } catch (const StoreError&) {
+      return done(std::current_exception());  // nothing was queued
+    }
     auto answer = std::make_shared<std::optional<Answer>>();
     write_queue_->SubmitAsync(
         [answer, write = std::move(write)](Connection& c) { answer->emplace(write(c)); },
@@ -126,6 +134,18 @@ class Database {
         std::move(done));
   }
 
+  // The keys and applications this store read last (store/lookup_cache.hpp). A read reports the
+  // generation it saw with ObserveGeneration (in its own transaction, so its snapshot). A write
+  // (Write, WriteAsync) made in a CachedLookups scope that answered from the cache first checks
+  // that those rows are current, and throws StaleLookups otherwise: the check and the scope's
+  // reads share the scope's snapshot, and the write runs after it, as any write does after the
+  // checks made in its caller's snapshot.
+  LookupCache& lookups() { return lookups_; }
+  // Reads the lookup generation in `c`'s current transaction and reports it; returns it.
+  int64_t ObserveGeneration(Connection& c);
+  // MetaStore::CacheLookups.
+  std::unique_ptr<CachedLookups> CacheLookups();
+
   // Whether the application exists, as `c`'s current transaction sees it.
   static bool ApplicationExists(Connection& c, int64_t application_id);
 
@@ -146,6 +166,9 @@ class Database {
     std::unique_ptr<Connection> connection_;
   };
 
+  // Throws StaleLookups unless lookups_.CurrentBeforeStatement().
+  void ConfirmLookups();
+
   class SnapshotScope;
   // The connection of this thread's open SnapshotScope on this database, or null.
   Connection* SharedConnection() const;
@@ -155,6 +178,7 @@ class Database {
   std::unique_ptr<WriteQueue> write_queue_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
+  LookupCache lookups_;
 };
 
 }  // namespace coffer::store::sqlite

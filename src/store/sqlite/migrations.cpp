@@ -64,6 +64,33 @@ constexpr const char* kMigrations[] = {
         modified INTEGER NOT NULL,
         UNIQUE (application_id, name));
     )sql",
+    // 4: the lookup generation (store/lookup_cache.hpp). Every change to an account, a service
+    // key or an application adds one in its own transaction, whichever process makes it, so a
+    // server that reads an unchanged number knows its cached keys and applications are current.
+    R"sql(
+      CREATE TABLE lookup_generation (
+        only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+        value INTEGER NOT NULL);
+      INSERT INTO lookup_generation (only_row, value) VALUES (1, 0);
+      CREATE TRIGGER accounts_inserted AFTER INSERT ON accounts
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER accounts_updated AFTER UPDATE ON accounts
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER accounts_deleted AFTER DELETE ON accounts
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER service_keys_inserted AFTER INSERT ON service_keys
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER service_keys_updated AFTER UPDATE ON service_keys
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER service_keys_deleted AFTER DELETE ON service_keys
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER applications_inserted AFTER INSERT ON applications
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER applications_updated AFTER UPDATE ON applications
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+      CREATE TRIGGER applications_deleted AFTER DELETE ON applications
+        BEGIN UPDATE lookup_generation SET value = value + 1; END;
+    )sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -134,6 +134,7 @@ Outcome SqliteAccounts::AddKey(const ServiceKey& key) {
 }
 
 std::optional<ServiceKey> SqliteAccounts::FindKey(std::string_view key_id) {
+  if (auto cached = db_.lookups().FindKey(key_id)) return cached;
   return db_.Read([&](Connection& c) -> std::optional<ServiceKey> {
     StatementUse query(c,
                        "SELECT k.key_id, k.account_id, k.public_key_pem, k.roles, k.description, "
@@ -141,7 +142,9 @@ std::optional<ServiceKey> SqliteAccounts::FindKey(std::string_view key_id) {
                        "JOIN accounts a ON a.id = k.account_id WHERE k.key_id = ?");
     query.Bind(1, key_id);
     if (!query.Step()) return std::nullopt;
-    return KeyFromRow(query);
+    ServiceKey key = KeyFromRow(query);
+    db_.lookups().Remember(key, db_.ObserveGeneration(c));
+    return key;
   });
 }
 

@@ -55,26 +55,33 @@ Result<Application> SqliteApplications::Create(int64_t account_id, const std::st
 }
 
 std::optional<Application> SqliteApplications::Find(int64_t account_id, int64_t id) {
+  if (auto cached = db_.lookups().FindApplication(account_id, id)) return cached;
   return db_.Read([&](Connection& c) -> std::optional<Application> {
     StatementUse query(c,
                        "SELECT id, account_id, short_name, secure_record_storage, modified "
                        "FROM applications WHERE id = ? AND account_id = ?");
     query.Bind(1, id).Bind(2, account_id);
-    if (!query.Step()) return std::nullopt;
-    return ApplicationFromRow(query);
+    return Remembered(c, query);
   });
 }
 
 std::optional<Application> SqliteApplications::FindByShortName(int64_t account_id,
                                                                std::string_view short_name) {
+  if (auto cached = db_.lookups().FindApplicationByName(account_id, short_name)) return cached;
   return db_.Read([&](Connection& c) -> std::optional<Application> {
     StatementUse query(c,
                        "SELECT id, account_id, short_name, secure_record_storage, modified "
                        "FROM applications WHERE account_id = ? AND short_name = ?");
     query.Bind(1, account_id).Bind(2, short_name);
-    if (!query.Step()) return std::nullopt;
-    return ApplicationFromRow(query);
+    return Remembered(c, query);
   });
+}
+
+std::optional<Application> SqliteApplications::Remembered(Connection& c, StatementUse& query) {
+  if (!query.Step()) return std::nullopt;
+  Application application = ApplicationFromRow(query);
+  db_.lookups().Remember(application, db_.ObserveGeneration(c));
+  return application;
 }
 
 std::vector<Application> SqliteApplications::List(int64_t account_id) {

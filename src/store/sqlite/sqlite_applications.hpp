@@ -22,6 +22,9 @@ class SqliteApplications final : public ApplicationStore {
   SelectionOutcome Delete(int64_t account_id, const ApplicationSelection& selection) override;
 
  private:
+  // The application `query`'s next row holds, remembered for later lookups (LookupCache).
+  std::optional<Application> Remembered(Connection& c, StatementUse& query);
+
   Database& db_;
 };
 

@@ -66,6 +66,8 @@ Result<KvItem> SqliteKeyValue::Get(int64_t application_id, std::string_view key,
                        "SELECT key, value, expires_at FROM kv_items "
                        "WHERE application_id = ? AND key = ? AND expires_at > ?");
     query.Bind(1, application_id).Bind(2, key).Bind(3, now);
+    // Confirms, in this snapshot, the key and application the call took from the cache.
+    if (db_.lookups().AnsweredFromCache()) db_.ObserveGeneration(c);
     if (query.Step()) return KvItem{query.Text(0), query.Text(1), query.Int(2)};
     // Nothing found may mean the application was deleted after the caller resolved it.
     return Database::ApplicationExists(c, application_id) ? Outcome::kNotFound

@@ -18,6 +18,7 @@ class SqliteMeta final : public MetaStore {
   std::unique_ptr<ServingLease> HoldServingLease(const std::string& watched,
                                                  std::function<void()> on_fenced) override;
   std::unique_ptr<SharedSnapshot> ShareSnapshot() override { return db_.ShareSnapshot(); }
+  std::unique_ptr<CachedLookups> CacheLookups() override { return db_.CacheLookups(); }
 
  private:
   Database& db_;

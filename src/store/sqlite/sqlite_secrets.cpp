@@ -82,6 +82,9 @@ std::variant<std::set<int64_t>, SelectionList> Resolve(Connection& c, int64_t ap
 
 Result<std::string> SqliteSecrets::GetDataKey(int64_t application_id) {
   return db_.Read([&](Connection& c) -> Result<std::string> {
+    // The last read of a GetSecretValue: confirms, in this snapshot, the key and application
+    // the call took from the cache.
+    if (db_.lookups().AnsweredFromCache()) db_.ObserveGeneration(c);
     if (auto wrapped = SelectDataKey(c, application_id)) return std::move(*wrapped);
     return NothingFound(c, application_id);
   });

@@ -15,19 +15,22 @@
 #include "store/applications.hpp"
 #include "store/meta.hpp"
 
-namespace coffer::store::postgres {
+namespace coffer::store {
 
-// The service keys and applications this node read last, so that a point read can skip the two
-// round trips of looking them up again, without ever answering from a stale copy (SPEC 15: no
-// node serves what another changed).
+// The service keys and applications a store read last, so that a point read or a key-value
+// write can skip looking them up again, without ever answering from a stale copy (SPEC 15: no
+// node serves what another changed; SPEC 13: a server sees an operator command's change on its
+// next request).
 //
-// How staleness is ruled out: the database keeps one number, the lookup generation, which every
+// How staleness is ruled out: the storage keeps one number, the lookup generation, which every
 // statement changing an account, a key or an application raises in its own transaction (a
-// trigger, so operator commands and other nodes raise it too; migrations.cpp). The cache holds
-// only rows read at one generation G. A scope (Scope()) may answer lookups from it only while it
-// expects G, and its work stands only if a statement the work ran later still saw G: no change
-// committed in between, so every cached row was current at every snapshot the work read.
-// Otherwise Confirm() says false and the work is done again without the cache.
+// trigger of each backend's schema, so operator commands, other nodes and hand-made changes raise
+// it too). The cache holds only rows read at one generation G. A scope (Scope()) may answer
+// lookups from it only while it expects G, and its work stands only if a statement the work ran
+// later still saw G: no change committed in between, so every cached row was current at every
+// snapshot the work read. Otherwise Confirm() says false and the work is done again without the
+// cache. Backends report the generation their statements saw (Observe, Remember) and check it
+// before a write made in a scope (CurrentBeforeStatement, ExpectedByWrite).
 //
 // Thread-safe. A scope belongs to the thread that opened it.
 class LookupCache {
@@ -59,6 +62,9 @@ class LookupCache {
   // thread's scope took from the cache are still current (asking the database when its last
   // statement cannot tell). True without a scope.
   bool CurrentBeforeStatement();
+  // Whether this thread's scope answered from the cache, so that its reads should report the
+  // generation they saw (a backend whose reporting costs a statement asks first).
+  bool AnsweredFromCache() const;
   // The generation a write in this thread's scope must find in its own statement, and write
   // nothing otherwise: the scope answered lookups from the cache at it. Nullopt when there is
   // nothing to check.
@@ -86,4 +92,4 @@ class LookupCache {
   std::map<std::pair<int64_t, std::string>, int64_t> application_ids_;
 };
 
-}  // namespace coffer::store::postgres
+}  // namespace coffer::store

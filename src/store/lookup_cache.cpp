@@ -1,6 +1,6 @@
-#include "store/postgres/lookup_cache.hpp"
+#include "store/lookup_cache.hpp"
 
-namespace coffer::store::postgres {
+namespace coffer::store {
 
 struct LookupCache::ScopeState {
   LookupCache* owner = nullptr;
@@ -115,6 +115,11 @@ bool LookupCache::CurrentBeforeStatement() {
   return scope == nullptr || Current(*scope);
 }
 
+bool LookupCache::AnsweredFromCache() const {
+  const ScopeState* scope = Active();
+  return scope != nullptr && scope->answered_from_cache;
+}
+
 std::optional<int64_t> LookupCache::ExpectedByWrite() const {
   const ScopeState* scope = Active();
   if (scope == nullptr || !scope->answered_from_cache) return std::nullopt;
@@ -150,4 +155,4 @@ void LookupCache::MoveTo(int64_t generation) {
   application_ids_.clear();
 }
 
-}  // namespace coffer::store::postgres
+}  // namespace coffer::store
