@@ -125,18 +125,20 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
   const MethodSpec* method = methods_.Find(name);
   if (method == nullptr) throw ApiError(ErrorCode::kUnknownCommand);
 
-  // A point read, or a write answered here once durable, may take its key and application from
-  // what the store read before; its answer, an error included, stands only if those were
-  // current, else it runs again without (a write then wrote nothing: StaleLookups).
-  const bool may_cache = method->point_read || (method->start && later == nullptr);
+  // A point read or a key-value write may take its key and application from what the store
+  // read before; its answer, an error included, stands only if those were current, else it runs
+  // again without (a write then wrote nothing: StaleLookups).
+  const bool may_cache = method->point_read || method->start;
   if (auto lookups = may_cache ? meta_.CacheLookups() : nullptr) {
     std::optional<HttpResponse> answer;
     std::exception_ptr failure;
     try {
-      answer = Call(*method, name, request, decoded.params, later);
+      answer = Call(*method, name, request, decoded.params, later, lookups.get());
     } catch (...) {
       failure = std::current_exception();
     }
+    // A write handed on to answer later was confirmed before it was (Call): it stands.
+    if (!failure && !answer) return answer;
     if (lookups->Confirm()) {
       if (failure) std::rethrow_exception(failure);
       return answer;
@@ -144,12 +146,13 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
     if (answer) common::WipeBytes(answer->body.data(), answer->body.size());  // may hold a secret
     spdlog::debug("{}: a cached key or application changed meanwhile; answering again", name);
   }
-  return Call(*method, name, request, decoded.params, later);
+  return Call(*method, name, request, decoded.params, later, nullptr);
 }
 
 std::optional<HttpResponse> Router::Call(const MethodSpec& method, const std::string& name,
                                          const HttpRequest& request, const Params& params,
-                                         const common::Respond* later) const {
+                                         const common::Respond* later,
+                                         store::CachedLookups* lookups) const {
   // A point read's authentication, application lookup and read see one snapshot, in one
   // transaction instead of three; so do an asynchronous write's checks, as its write runs on
   // another thread.
@@ -171,6 +174,11 @@ std::optional<HttpResponse> Router::Call(const MethodSpec& method, const std::st
     method.start(call, [&finished](MethodFinish finish) { finished.set_value(std::move(finish)); });
     snapshot.reset();  // not held while the write becomes durable
     return JsonResponse(200, RenderSuccess(finished.get_future().get()()));
+  }
+  // Answered from another thread, so never done again: confirm the cached lookups first, in
+  // the snapshot the checks were made in.
+  if (lookups != nullptr && !lookups->Confirm()) {
+    throw store::StaleLookups("a cached service key or application changed meanwhile");
   }
   method.start(call, [this, respond = *later](MethodFinish finish) {
     respond([this, finish = std::move(finish)] {

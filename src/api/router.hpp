@@ -56,10 +56,13 @@ class Router {
                                              const common::Respond* later) const;
   std::optional<common::HttpResponse> HandleApi(const common::HttpRequest& request,
                                                 const common::Respond* later) const;
-  // Authenticates the request's caller and runs `method` for them; answers as Answer.
+  // Authenticates the request's caller and runs `method` for them; answers as Answer. With
+  // `lookups` (the scope the call runs in), an asynchronous write starts only once they are
+  // confirmed, else StaleLookups.
   std::optional<common::HttpResponse> Call(const MethodSpec& method, const std::string& name,
                                            const common::HttpRequest& request, const Params& params,
-                                           const common::Respond* later) const;
+                                           const common::Respond* later,
+                                           store::CachedLookups* lookups) const;
   // What `answer` returns, or the answer SPEC 5 gives to what it throws.
   template <typename F>
   auto Guarded(F&& answer) const -> decltype(answer());

@@ -329,6 +329,31 @@ TEST_F(RouterTest, WhatAnotherProcessChangedIsNeverAnsweredFromTheLookupCache) {
       "v")
       << "nothing written";
 
+  // An asynchronous write (answered by the writer thread) whose key another process deleted.
+  const auto start = [&](const std::string& target, const std::string& kid) {
+    std::promise<Answered> answered;
+    router_->Start(Request("GET", target, BearerFor(kid)), RespondInto(answered));
+    return answered.get_future().get().response;
+  };
+  store::ServiceKey key = Key("owner4-key", {"Owner"});
+  key.account_id = dev_id_;
+  ASSERT_EQ(store_->accounts().AddKey(key), store::Outcome::kOk);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Code(start("/platform_api/SetKeyValueItem?application_name=kv&key=k&value=v",
+                         "owner4-key")),
+              0);
+  }
+  ASSERT_EQ(operator_store->accounts().DeleteKey("owner4-key"), store::Outcome::kOk);
+  EXPECT_EQ(Code(start("/platform_api/SetKeyValueItem?application_name=kv&key=k&value=late",
+                       "owner4-key")),
+            100);
+  EXPECT_EQ(Code(start("/platform_api/DelKeyValueItem?application_name=kv&key=k", "owner4-key")),
+            100);
+  EXPECT_EQ(
+      Body(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")).at("result").at("value"),
+      "v")
+      << "nothing written";
+
   // An application renamed by another process: its old name is 558 at once.
   warm("owner-key");
   store::ApplicationChanges rename;
@@ -336,6 +361,9 @@ TEST_F(RouterTest, WhatAnotherProcessChangedIsNeverAnsweredFromTheLookupCache) {
   rename.modified = 1;
   const int64_t app_id = operator_store->applications().FindByShortName(dev_id_, "kv")->id;
   ASSERT_TRUE(operator_store->applications().Update(dev_id_, app_id, rename).ok());
+  EXPECT_EQ(Code(start("/platform_api/SetKeyValueItem?application_name=kv&key=k&value=late",
+                       "owner-key")),
+            558);
   EXPECT_EQ(Code(Get("/platform_api/?cmd=SetKeyValueItem&application_name=kv&key=k&value=late")),
             558);
   EXPECT_EQ(Code(Get("/platform_api/GetKeyValueItem?application_name=kv&key=k")), 558);
