@@ -142,11 +142,6 @@ void LookupCache::Observe(int64_t generation) {
   scope->last_statement_observed = true;
 }
 
-std::optional<int64_t> LookupCache::generation() const {
-  std::lock_guard lock(mutex_);
-  return generation_;
-}
-
 void LookupCache::MoveTo(int64_t generation) {
   if (generation_ && generation <= *generation_) return;
   generation_ = generation;

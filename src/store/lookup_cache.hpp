@@ -73,9 +73,6 @@ class LookupCache {
   // the thread's scope.
   void Observe(int64_t generation);
 
-  // The generation the cache holds rows of, if it holds any (for tests).
-  std::optional<int64_t> generation() const;
-
  private:
   struct ScopeState;
   class ScopeHandle;
