@@ -41,6 +41,7 @@ json::object AddApplicationMethod(service::Applications& applications, const Met
   NewShortName(applications, account, name);  // the name is checked before the flag
   const bool secure = call.params.OptionalBool("secure_record_storage").value_or(false);
   const auto created = AddApplication(applications, account, name, secure);
+  if (call.record != nullptr) call.record->application_id = created.id;
   return json::object{{"result", 1},
                       {"application_id", created.id},
                       {"application_name", applications.FullName(account, created)},
@@ -77,6 +78,7 @@ json::object SetApplicationInfo(service::Applications& applications, const Metho
       ResolveApplication(applications, account, call.params.Optional("application_id"),
                          call.params.Optional("required_application_name"), "application_id",
                          "required_application_name");
+  if (call.record != nullptr) call.record->application_id = application.id;
   std::optional<std::string> new_short_name;
   if (const auto new_name = call.params.Optional("application_name")) {
     new_short_name = NewShortName(applications, account, *new_name);

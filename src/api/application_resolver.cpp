@@ -38,10 +38,12 @@ store::Application ResolveApplication(const service::Applications& applications,
 }
 
 int64_t ResolveApplicationId(const service::Applications& applications, const MethodCall& call) {
-  return ResolveApplication(applications, AccountOf(call.principal),
-                            call.params.Optional("application_id"),
-                            call.params.Optional("application_name"))
-      .id;
+  const int64_t id = ResolveApplication(applications, AccountOf(call.principal),
+                                        call.params.Optional("application_id"),
+                                        call.params.Optional("application_name"))
+                         .id;
+  if (call.record != nullptr) call.record->application_id = id;
+  return id;
 }
 
 ApiError ApplicationGoneError(const MethodCall& call) {

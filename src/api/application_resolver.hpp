@@ -27,7 +27,7 @@ store::Application ResolveApplication(const service::Applications& applications,
                                       std::string_view name_param = "application_name");
 
 // The application a key-value or secrets call names by `application_id` or
-// `application_name`.
+// `application_name`; noted in the call's record.
 int64_t ResolveApplicationId(const service::Applications& applications, const MethodCall& call);
 
 // What a call answers when its application was deleted after it was resolved, as if it had

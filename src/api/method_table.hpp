@@ -6,7 +6,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "api/call_record.hpp"
 #include "api/param_reader.hpp"
 #include "auth/principal.hpp"
 
@@ -16,6 +18,9 @@ namespace coffer::api {
 struct MethodCall {
   const auth::Principal& principal;
   const ParamReader& params;
+  // Where the method notes what it learns for the record (the application it resolved); may be
+  // null.
+  CallRecord* record = nullptr;
 };
 
 // Returns the success body's members (`result` and siblings) or throws common::ApiError.
@@ -42,6 +47,8 @@ struct MethodSpec {
   // thread when the store reads locally (RouterOptions::answer_on_network_threads).
   bool point_read = false;
   AsyncMethodHandler start = nullptr;
+  // The name the method is registered under; set by MethodTable::Add.
+  std::string_view name = {};
 };
 
 // Method name (case-sensitive) -> roles and handler. Filled once at start-up, then read-only
@@ -50,6 +57,8 @@ class MethodTable {
  public:
   void Add(std::string name, MethodSpec spec);
   const MethodSpec* Find(std::string_view name) const;
+  // Every method's name, in order.
+  std::vector<std::string_view> Names() const;
 
  private:
   std::map<std::string, MethodSpec, std::less<>> methods_;

@@ -61,31 +61,49 @@ auth::LegacyCredentials LegacyFrom(const Params& params) {
 }  // namespace
 
 Router::Router(const MethodTable& methods, auth::Authenticator& authenticator,
-               store::MetaStore& meta, RouterOptions options)
-    : methods_(methods), authenticator_(authenticator), meta_(meta), options_(options) {}
+               store::MetaStore& meta, RouterOptions options, CallObserver* observer)
+    : methods_(methods),
+      authenticator_(authenticator),
+      meta_(meta),
+      options_(options),
+      observer_(observer) {}
 
 template <typename F>
-auto Router::Guarded(F&& answer) const -> decltype(answer()) {
+auto Router::Guarded(CallRecord& record, F&& answer) const -> decltype(answer()) {
+  const auto failed = [&record](int status, ErrorCode code) {
+    record.status = status;
+    record.error_code = static_cast<int>(code);
+  };
   try {
     return answer();
   } catch (const BadRequest& e) {
     spdlog::debug("request refused: {}", e.what());
+    failed(e.http_status(), ErrorCode::kInvalidArguments);
     return ErrorResponse(e.http_status(), ErrorCode::kInvalidArguments);
   } catch (const ApiError& e) {
+    failed(200, e.code());
     return JsonResponse(200, RenderError(e));
   } catch (const store::StoreUnavailable& e) {
     // Rate-limited: during an outage every request ends here.
     LogUnavailable(e.what());
+    failed(503, ErrorCode::kFatal);
     HttpResponse response = JsonResponse(503, RenderUnavailable());
     response.headers.emplace_back("Retry-After", "1");
     return response;
   } catch (const store::StoreError& e) {
     spdlog::error("storage failure: {}", e.what());
+    failed(200, ErrorCode::kDbError);
     return ErrorResponse(200, ErrorCode::kDbError);
   } catch (const std::exception& e) {
     spdlog::error("internal failure: {}", e.what());
+    failed(500, ErrorCode::kFatal);
     return ErrorResponse(500, ErrorCode::kFatal);
   }
+}
+
+void Router::Observe(const CallRecord& record) const {
+  if (observer_ == nullptr) return;
+  observer_->Observe(record, std::chrono::steady_clock::now() - record.received);
 }
 
 HttpResponse Router::Handle(const HttpRequest& request) const { return *Answer(request, nullptr); }
@@ -106,11 +124,15 @@ std::optional<HttpResponse> Router::Answer(const HttpRequest& request,
   }
   if (path == "/healthz") return HandleHealth();
   if (!PathMethod(path)) return ErrorResponse(404, ErrorCode::kUnknownCommand);
-  return Guarded([&] { return HandleApi(request, later); });
+  CallRecord record{.client = request.client, .received = request.received};
+  auto answer = Guarded(record, [&] { return HandleApi(request, later, record); });
+  if (answer) Observe(record);  // else the asynchronous method's answer observes it
+  return answer;
 }
 
 std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
-                                              const common::Respond* later) const {
+                                              const common::Respond* later,
+                                              CallRecord& record) const {
   DecodedRequest decoded = DecodeRequest(request, options_.max_params);
   struct WipeOnExit {
     Params& params;
@@ -124,6 +146,7 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
   }
   const MethodSpec* method = methods_.Find(name);
   if (method == nullptr) throw ApiError(ErrorCode::kUnknownCommand);
+  record.method = method->name;
 
   // A point read or a key-value write may take its key and application from what the store
   // read before; its answer, an error included, stands only if those were current, else it runs
@@ -133,7 +156,7 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
     std::optional<HttpResponse> answer;
     std::exception_ptr failure;
     try {
-      answer = Call(*method, name, request, decoded.params, later, lookups.get());
+      answer = Call(*method, name, request, decoded.params, later, lookups.get(), record);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -145,24 +168,27 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
     }
     if (answer) common::WipeBytes(answer->body.data(), answer->body.size());  // may hold a secret
     spdlog::debug("{}: a cached key or application changed meanwhile; answering again", name);
+    record.application_id.reset();
   }
-  return Call(*method, name, request, decoded.params, later, nullptr);
+  return Call(*method, name, request, decoded.params, later, nullptr, record);
 }
 
 std::optional<HttpResponse> Router::Call(const MethodSpec& method, const std::string& name,
                                          const HttpRequest& request, const Params& params,
                                          const common::Respond* later,
-                                         store::CachedLookups* lookups) const {
+                                         store::CachedLookups* lookups, CallRecord& record) const {
   // A point read's authentication, application lookup and read see one snapshot, in one
   // transaction instead of three; so do an asynchronous write's checks, as its write runs on
   // another thread.
   auto snapshot = method.point_read || method.start ? meta_.ShareSnapshot() : nullptr;
   const auth::Principal principal =
       authenticator_.Authenticate(request.authorization, LegacyFrom(params));
+  record.account_id = principal.account_id;
+  record.key_id = principal.key_id;
   if (!auth::HasAnyRole(principal, method.allowed_roles)) throw ApiError(ErrorCode::kForbidden);
 
   const ParamReader reader(params);
-  const MethodCall call{principal, reader};
+  const MethodCall call{principal, reader, &record};
   if (!method.start) {
     const boost::json::object members = method.handler(call);
     spdlog::debug("{} by account {} key {}: ok", name, principal.account_id, principal.key_id);
@@ -180,11 +206,23 @@ std::optional<HttpResponse> Router::Call(const MethodSpec& method, const std::st
   if (lookups != nullptr && !lookups->Confirm()) {
     throw store::StaleLookups("a cached service key or application changed meanwhile");
   }
-  method.start(call, [this, respond = *later](MethodFinish finish) {
-    respond([this, finish = std::move(finish)] {
-      return Guarded([&] { return JsonResponse(200, RenderSuccess(finish())); });
-    });
-  });
+  // The record outlives this call: the method notes what it learns in it before handing its
+  // write on, and the answer, made later, reports it.
+  auto shared = std::make_shared<CallRecord>(record);
+  try {
+    method.start(MethodCall{principal, reader, shared.get()},
+                 [this, respond = *later, shared](MethodFinish finish) {
+                   respond([this, finish = std::move(finish), shared] {
+                     HttpResponse answer = Guarded(
+                         *shared, [&] { return JsonResponse(200, RenderSuccess(finish())); });
+                     Observe(*shared);
+                     return answer;
+                   });
+                 });
+  } catch (...) {
+    record = *shared;  // failed before handing the write on: answered now, from `record`
+    throw;
+  }
   return std::nullopt;
 }
 

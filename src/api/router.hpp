@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "api/call_record.hpp"
 #include "api/method_table.hpp"
 #include "api/params.hpp"
 #include "auth/authenticator.hpp"
@@ -27,9 +28,10 @@ struct RouterOptions {
 // then the method). Never throws; thread-safe.
 class Router {
  public:
-  // `meta` answers the health check. Everything passed in must outlive the Router.
+  // `meta` answers the health check; `observer`, when given, is told of every `/platform_api`
+  // request once answered. Everything passed in must outlive the Router.
   Router(const MethodTable& methods, auth::Authenticator& authenticator, store::MetaStore& meta,
-         RouterOptions options);
+         RouterOptions options, CallObserver* observer = nullptr);
 
   // The answer, once the method has ended (waiting for an asynchronous write to be durable).
   common::HttpResponse Handle(const common::HttpRequest& request) const;
@@ -55,17 +57,21 @@ class Router {
   std::optional<common::HttpResponse> Answer(const common::HttpRequest& request,
                                              const common::Respond* later) const;
   std::optional<common::HttpResponse> HandleApi(const common::HttpRequest& request,
-                                                const common::Respond* later) const;
+                                                const common::Respond* later,
+                                                CallRecord& record) const;
   // Authenticates the request's caller and runs `method` for them; answers as Answer. With
   // `lookups` (the scope the call runs in), an asynchronous write starts only once they are
   // confirmed, else StaleLookups.
   std::optional<common::HttpResponse> Call(const MethodSpec& method, const std::string& name,
                                            const common::HttpRequest& request, const Params& params,
                                            const common::Respond* later,
-                                           store::CachedLookups* lookups) const;
-  // What `answer` returns, or the answer SPEC 5 gives to what it throws.
+                                           store::CachedLookups* lookups, CallRecord& record) const;
+  // What `answer` returns, or the answer SPEC 5 gives to what it throws; either way noted in
+  // `record`.
   template <typename F>
-  auto Guarded(F&& answer) const -> decltype(answer());
+  auto Guarded(CallRecord& record, F&& answer) const -> decltype(answer());
+  // Tells the observer, if any, of `record`.
+  void Observe(const CallRecord& record) const;
   common::HttpResponse HandleHealth() const;
   // Logs an unreachable storage through unavailable_log_: in an outage every request fails.
   void LogUnavailable(const char* why) const;
@@ -74,6 +80,7 @@ class Router {
   auth::Authenticator& authenticator_;
   store::MetaStore& meta_;
   const RouterOptions options_;
+  CallObserver* const observer_;
   mutable common::LogThrottle unavailable_log_{std::chrono::seconds(5)};
 };
 

@@ -21,11 +21,19 @@ constexpr std::size_t kMaxParsedKeys = 10000;
 }  // namespace
 
 Authenticator::Authenticator(store::AccountStore& accounts, const common::Clock& clock,
-                             AuthenticatorOptions options)
+                             AuthenticatorOptions options, common::MetricsRegistry* metrics)
     : accounts_(accounts),
       clock_(clock),
       options_(options),
-      token_cache_(options.token_cache_capacity, options.token_cache_bytes) {}
+      token_cache_(options.token_cache_capacity, options.token_cache_bytes),
+      cache_hits_(&own_cache_counts_[0]),
+      cache_misses_(&own_cache_counts_[1]) {
+  if (metrics == nullptr) return;
+  const std::string help = "Bearer tokens found already verified in the cache, or not.";
+  cache_hits_ = &metrics->AddCounter("coffer_token_cache_lookups_total", help, {{"result", "hit"}});
+  cache_misses_ =
+      &metrics->AddCounter("coffer_token_cache_lookups_total", help, {{"result", "miss"}});
+}
 
 Authenticator::~Authenticator() = default;
 
@@ -42,7 +50,9 @@ Principal Authenticator::AuthenticateBearer(std::string_view header) {
 
   // An oversized token is never cached: ParseJwt refuses it without hashing it first.
   const bool cacheable = token->size() <= kMaxJwtBytes;
-  if (const auto cached = cacheable ? token_cache_.Find(*token, now) : std::nullopt) {
+  const auto cached = cacheable ? token_cache_.Find(*token, now) : std::nullopt;
+  (cached ? cache_hits_ : cache_misses_)->Add();
+  if (cached) {
     const auto key = accounts_.FindKey(cached->key_id);
     if (!key || key->account_id != cached->account_id) Fail();
     return PrincipalForKey(*key);

@@ -12,6 +12,7 @@
 #include "auth/principal.hpp"
 #include "auth/token_cache.hpp"
 #include "common/clock.hpp"
+#include "common/metrics.hpp"
 #include "store/accounts.hpp"
 
 namespace coffer::crypto {
@@ -45,8 +46,9 @@ struct LegacyCredentials {
 // outlive it.
 class Authenticator {
  public:
+  // Counts the token cache's hits and misses in `metrics` when given (it must outlive this).
   Authenticator(store::AccountStore& accounts, const common::Clock& clock,
-                AuthenticatorOptions options);
+                AuthenticatorOptions options, common::MetricsRegistry* metrics = nullptr);
   ~Authenticator();
 
   // `authorization` is the Authorization header, if the request had one; when it did, the
@@ -65,6 +67,9 @@ class Authenticator {
   const common::Clock& clock_;
   const AuthenticatorOptions options_;
   TokenCache token_cache_;
+  common::Counter own_cache_counts_[2];  // counted here when no registry was given
+  common::Counter* cache_hits_;
+  common::Counter* cache_misses_;
   std::mutex keys_mutex_;
   // Parsed public keys by key id, with the PEM they came from.
   std::unordered_map<std::string,

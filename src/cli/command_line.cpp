@@ -24,17 +24,18 @@ void AddStorage(CLI::App& command, StorageOptions& storage) {
 }
 
 // "HOST:PORT", "[IPv6]:PORT".
-void ParseListen(const std::string& text, http::ServerOptions& server) {
+void ParseListen(const std::string& text, http::ServerOptions& server,
+                 const std::string& flag = "--listen") {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    throw UsageError("--listen must be HOST:PORT, got '" + text + "'");
+    throw UsageError(flag + " must be HOST:PORT, got '" + text + "'");
   }
   std::string host = text.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
   const auto port = common::ParseStrictInt64(text.substr(colon + 1));
   if (!port || *port < 0 || *port > 65535) {
-    throw UsageError("--listen port must be 0..65535, got '" + text.substr(colon + 1) + "'");
+    throw UsageError(flag + " port must be 0..65535, got '" + text.substr(colon + 1) + "'");
   }
   server.host = host;
   server.port = static_cast<uint16_t>(*port);
@@ -51,6 +52,8 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8443";
   double read_timeout = 30, idle_timeout = 60, drain_timeout = 10, sweep_interval = 10;
   double first_byte_timeout = 10;
+  std::string metrics_listen;  // empty: no metrics listener
+  std::string log_format = "text";
   bool self_signed = false;
   std::string config_file;  // expanded by WithConfigFile before parsing; an option for --help
 };
@@ -138,6 +141,29 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
   serve->add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  serve->add_option("--log-format", f.log_format, "text, or json: one object per line")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  serve->add_option("--access-log", o.access_log,
+                    "write a line per API request to this file (- for standard error)");
+  serve->add_option("--metrics-listen", f.metrics_listen,
+                    "HOST:PORT serving GET /metrics (Prometheus), unauthenticated; off by default");
+}
+
+// The metrics listener's own limits: scrapes are small, few and from few clients.
+http::ServerOptions MetricsServerOptions(const std::string& listen, const ServeOptions& o) {
+  http::ServerOptions metrics;
+  ParseListen(listen, metrics, "--metrics-listen");
+  metrics.max_body_bytes = 0;
+  metrics.max_connections = 64;
+  metrics.max_connections_per_client = 16;
+  metrics.io_threads = 1;
+  metrics.worker_threads = 1;
+  metrics.read_timeout = o.server.read_timeout;
+  metrics.idle_timeout = o.server.idle_timeout;
+  metrics.first_byte_timeout = o.server.first_byte_timeout;
+  metrics.drain_timeout = std::chrono::milliseconds(1000);
+  return metrics;
 }
 
 void FinishServe(ServeOptions& o, const ServeFlags& f) {
@@ -147,6 +173,8 @@ void FinishServe(ServeOptions& o, const ServeFlags& f) {
   o.server.first_byte_timeout = Seconds(f.first_byte_timeout, "--first-byte-timeout");
   o.server.drain_timeout = Seconds(f.drain_timeout, "--drain-timeout");
   o.sweep_interval = Seconds(f.sweep_interval, "--sweep-interval");
+  o.log_format = f.log_format == "json" ? LogFormat::kJson : LogFormat::kText;
+  if (!f.metrics_listen.empty()) o.metrics_server = MetricsServerOptions(f.metrics_listen, o);
   if (o.applications.domain.empty()) throw UsageError("--domain must not be empty");
   o.applications.domain = common::AsciiLower(o.applications.domain);
 }
@@ -211,7 +239,7 @@ Command ParseCommandLine(int argc, const char* const* argv) {
       "Management API",
       "coffer");
   app.require_subcommand(1, 1);
-  app.set_version_flag("--version", "coffer 0.1.0");
+  app.set_version_flag("--version", "coffer " COFFER_VERSION);
 
   ServeOptions serve;
   ServeFlags serve_flags;

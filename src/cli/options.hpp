@@ -8,6 +8,7 @@
 
 #include "api/router.hpp"
 #include "auth/authenticator.hpp"
+#include "cli/logging.hpp"
 #include "http/options.hpp"
 #include "service/applications.hpp"
 
@@ -32,6 +33,11 @@ struct ServeOptions {
   bool plain_http = false;      // otherwise TLS (self-signed in DATA/tls/ unless files are given)
   std::string master_key_file;  // empty: DATA/master.key
   std::string log_level = "info";
+  LogFormat log_format = LogFormat::kText;
+  // One line per API request to this file ("-": standard error); empty: no access log.
+  std::string access_log;
+  // Where `GET /metrics` is served (SPEC 16); unset: nowhere.
+  std::optional<http::ServerOptions> metrics_server;
   // How often expired key-value items are purged, and how many per write.
   std::chrono::milliseconds sweep_interval{10'000};
   int64_t sweep_batch = 1000;

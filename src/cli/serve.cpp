@@ -6,16 +6,21 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <stop_token>
 #include <thread>
 
+#include "api/access_log.hpp"
 #include "api/application_methods.hpp"
+#include "api/call_metrics.hpp"
 #include "api/key_value_methods.hpp"
 #include "api/router.hpp"
 #include "api/secret_methods.hpp"
 #include "cli/bootstrap.hpp"
 #include "cli/data_dir.hpp"
+#include "cli/logging.hpp"
 #include "cli/master_key.hpp"
+#include "cli/metrics_listener.hpp"
 #include "cli/tls_files.hpp"
 #include "http/server.hpp"
 #include "http/static_assets.hpp"
@@ -94,11 +99,28 @@ void LogReady(const ServeOptions& o, uint16_t port, const std::optional<std::str
       *credentials, address);
 }
 
+// What the expiry sweeper did, as SPEC 16's metrics.
+struct SweepMetrics {
+  explicit SweepMetrics(common::MetricsRegistry& registry)
+      : sweeps(registry.AddCounter("coffer_expiry_sweeps_total",
+                                   "Purges of expired key-value items, by how they ended.",
+                                   {{"result", "ok"}})),
+        failures(registry.AddCounter("coffer_expiry_sweeps_total",
+                                     "Purges of expired key-value items, by how they ended.",
+                                     {{"result", "failed"}})),
+        deleted(registry.AddCounter("coffer_expired_items_deleted_total",
+                                    "Expired key-value items the sweeper deleted.")) {}
+  common::Counter& sweeps;
+  common::Counter& failures;
+  common::Counter& deleted;
+};
+
 // Runs the expiry sweeper every `interval` until destroyed.
 class SweeperThread {
  public:
-  SweeperThread(service::ExpirySweeper& sweeper, std::chrono::milliseconds interval)
-      : thread_([&sweeper, interval](std::stop_token stop) {
+  SweeperThread(service::ExpirySweeper& sweeper, std::chrono::milliseconds interval,
+                SweepMetrics metrics)
+      : thread_([&sweeper, interval, metrics](std::stop_token stop) {
           std::mutex mutex;
           std::condition_variable_any wake;
           std::unique_lock lock(mutex);
@@ -107,10 +129,12 @@ class SweeperThread {
             wake.wait_for(lock, stop, interval, [] { return false; });
             if (stop.stop_requested()) break;
             try {
-              if (const int64_t deleted = sweeper.SweepOnce(); deleted > 0) {
-                spdlog::debug("expiry sweep deleted {} items", deleted);
-              }
+              const int64_t deleted = sweeper.SweepOnce();
+              metrics.sweeps.Add();
+              metrics.deleted.Add(static_cast<uint64_t>(deleted));
+              if (deleted > 0) spdlog::debug("expiry sweep deleted {} items", deleted);
             } catch (const std::exception& e) {
+              metrics.failures.Add();
               spdlog::error("expiry sweep failed: {}", e.what());
             }
           }
@@ -122,22 +146,44 @@ class SweeperThread {
 
 }  // namespace
 
+// Build information and the state of the process, for SPEC 16's metrics.
+void RegisterProcessMetrics(common::MetricsRegistry& registry, const http::Server& server) {
+  registry.AddGauge("coffer_build_info", "The version of this build (always 1).",
+                    {{"version", COFFER_VERSION}}, [] { return 1.0; });
+  const auto started = std::chrono::system_clock::now();
+  registry.AddGauge(
+      "coffer_start_time_seconds", "When the server started, in Unix seconds.", {},
+      [started] { return std::chrono::duration<double>(started.time_since_epoch()).count(); });
+  registry.AddGauge("coffer_open_connections", "API connections open now.", {},
+                    [&server] { return double(server.open_connections()); });
+}
+
 int RunServe(const ServeOptions& o) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("coffer"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  ConfigureServerLog(o.log_level, o.log_format);
   RaiseOpenFileLimit(o.server.max_connections);
+  // Declared before everything that reports to it, so it outlives them.
+  common::MetricsRegistry metrics;
 
   // Bind first: a bad or busy address fails before anything is written. Listen last: a client
   // that waits for the port finds the server ready, credentials file included.
   http::Server server = Startup("--listen", [&] { return http::Server(o.server); });
+  auto metrics_listener = Startup("--metrics-listen", [&] {
+    return o.metrics_server ? std::make_unique<MetricsListener>(*o.metrics_server, metrics)
+                            : nullptr;
+  });
+  auto access_log_writer = Startup("--access-log", [&] {
+    return o.access_log.empty() ? nullptr : OpenAccessLog(o.access_log, o.log_format);
+  });
   Startup("data directory", [&] {
     PrepareDataDir(o.storage.data_dir);
     return 0;
   });
   common::SystemClock clock;
   const std::unique_ptr<store::Store> store = Startup("database", [&] {
-    return store::Open(StorageFor(o.storage.data_dir, o.storage.postgres_url, o.storage.db_pool));
+    store::StorageOptions storage =
+        StorageFor(o.storage.data_dir, o.storage.postgres_url, o.storage.db_pool);
+    storage.metrics = &metrics;
+    return store::Open(storage);
   });
   const crypto::Keyring keyring = Startup("master key", [&] {
     return OpenKeyring(store->meta(), o.storage.data_dir, o.master_key_file);
@@ -156,7 +202,7 @@ int RunServe(const ServeOptions& o) {
   const auto credentials = Startup(
       "first start", [&] { return BootstrapOwner(store->accounts(), clock, o.storage.data_dir); });
 
-  auth::Authenticator authenticator(store->accounts(), clock, o.auth);
+  auth::Authenticator authenticator(store->accounts(), clock, o.auth, &metrics);
   service::Applications applications(store->applications(), clock, o.applications);
   service::KeyValue key_value(store->key_value(), clock);
   service::ExpirySweeper sweeper(store->key_value(), clock, o.sweep_batch);
@@ -169,9 +215,20 @@ int RunServe(const ServeOptions& o) {
   // SQLite reads come from local pages in WAL mode, never waiting on the writer, and its writes
   // complete on its writer thread; PostgreSQL waits on the network, so it stays on workers.
   router_options.answer_on_network_threads = o.storage.postgres_url.empty();
-  const api::Router router(methods, authenticator, store->meta(), router_options);
+  api::CallMetrics call_metrics(methods, metrics);
+  api::CallObservers observers;
+  observers.Add(call_metrics);
+  std::optional<api::AccessLog> access_log;
+  if (access_log_writer) {
+    access_log.emplace(o.log_format == LogFormat::kJson ? api::AccessLogFormat::kJson
+                                                        : api::AccessLogFormat::kText,
+                       std::move(access_log_writer));
+    observers.Add(*access_log);
+  }
+  const api::Router router(methods, authenticator, store->meta(), router_options, &observers);
+  RegisterProcessMetrics(metrics, server);
 
-  const SweeperThread sweeper_thread(sweeper, o.sweep_interval);
+  const SweeperThread sweeper_thread(sweeper, o.sweep_interval, SweepMetrics(metrics));
   const http::StaticAssets panel("/panel", http::EmbeddedAssets());
   const auto for_panel = [&](const common::HttpRequest& request) {
     return panel.Owns(std::string_view(request.target).substr(0, request.target.find('?')));
@@ -179,10 +236,26 @@ int RunServe(const ServeOptions& o) {
   const auto handle = [&](const common::HttpRequest& request) {
     return for_panel(request) ? panel.Serve(request) : router.Handle(request);
   };
+  std::map<int, common::Counter*> refusals;
+  for (const int status : {400, 413, 414, 431}) {
+    refusals[status] = &metrics.AddCounter(
+        "coffer_http_refusals_total",
+        "Requests the transport refused before reading them whole, by HTTP status.",
+        {{"status", std::to_string(status)}});
+  }
+  const auto refuse = [&refusals](int status) {
+    if (const auto it = refusals.find(status); it != refusals.end()) it->second->Add();
+    return api::Router::Refusal(status);
+  };
   Startup("--listen", [&] {
     server.Listen();
     return 0;
   });
+  if (metrics_listener)
+    Startup("--metrics-listen", [&] {
+      metrics_listener->Start();
+      return 0;
+    });
   spdlog::info("{} network I/O thread(s), {} request handler thread(s)",
                server.options().io_threads, server.options().worker_threads);
   LogReady(o, server.port(), credentials);
@@ -194,7 +267,8 @@ int RunServe(const ServeOptions& o) {
   const auto start = [&](const common::HttpRequest& request, common::Respond respond) {
     router.Start(request, std::move(respond));
   };
-  server.Run(std::move(tls), http::ServerCallbacks{handle, &api::Router::Refusal, place, start});
+  server.Run(std::move(tls), http::ServerCallbacks{handle, refuse, place, start});
+  metrics_listener.reset();
   spdlog::info("stopped");
   return fenced ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +16,8 @@ struct HttpRequest {
   std::string content_type;
   std::optional<std::string> authorization;
   std::string body;
+  std::string client;                              // the peer's IP address
+  std::chrono::steady_clock::time_point received;  // when the whole request had been read
 };
 
 // What the application layer answers; the transport adds framing and connection headers.

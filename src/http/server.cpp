@@ -162,9 +162,9 @@ void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   // segments (TLS 1.3 session tickets would otherwise delay the first answer by ~40 ms).
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  const std::shared_ptr<SessionBase> session = tls_
-                                                   ? MakeTlsSession(*this, std::move(socket), *tls_)
-                                                   : MakePlainSession(*this, std::move(socket));
+  const std::shared_ptr<SessionBase> session =
+      tls_ ? MakeTlsSession(*this, std::move(socket), *tls_, client)
+           : MakePlainSession(*this, std::move(socket), client);
   Register(session, client);
   session->Start();
   Accept();
@@ -207,6 +207,11 @@ void Server::Register(const std::shared_ptr<SessionBase>& session, const std::st
   std::lock_guard lock(sessions_mutex_);
   sessions_.emplace(session.get(), OpenSession{session, client});
   ++sessions_per_client_[client];
+}
+
+std::size_t Server::open_connections() const {
+  std::lock_guard lock(sessions_mutex_);
+  return sessions_.size();
 }
 
 void Server::Unregister(SessionBase* session) {

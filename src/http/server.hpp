@@ -59,6 +59,9 @@ class Server {
   // server that is gone.
   std::shared_ptr<void> ExpectAnswer();
 
+  // Connections open now. Thread-safe.
+  std::size_t open_connections() const;
+
   const ServerOptions& options() const { return options_; }
   const ServerCallbacks& callbacks() const { return callbacks_; }
   boost::asio::thread_pool& workers() { return workers_; }
@@ -93,7 +96,7 @@ class Server {
     std::weak_ptr<SessionBase> session;
     std::string client;  // the peer's IP address
   };
-  std::mutex sessions_mutex_;
+  mutable std::mutex sessions_mutex_;
   std::unordered_map<SessionBase*, OpenSession> sessions_;
   std::unordered_map<std::string, std::size_t> sessions_per_client_;
   common::LogThrottle refusal_log_{kReportInterval};

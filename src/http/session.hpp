@@ -34,8 +34,10 @@ class Session final : public SessionBase {
 
  public:
   template <typename... StreamArgs>
-  Session(Server& server, StreamArgs&&... stream_args)
-      : server_(server), stream_(std::forward<StreamArgs>(stream_args)...) {
+  Session(Server& server, std::string client, StreamArgs&&... stream_args)
+      : server_(server),
+        client_(std::move(client)),
+        stream_(std::forward<StreamArgs>(stream_args)...) {
     // Bounds what one request can make the server buffer: its header, one chunk-size line with
     // extensions, or its trailers must fit (the body itself streams into the parser).
     buffer_.max_size(Options().max_header_bytes + kReadAhead);
@@ -146,6 +148,8 @@ class Session final : public SessionBase {
     // Copied at its exact size; the parser's copy, and the buffer the bytes arrived in, are
     // wiped (the body may carry a secret value).
     request.body.assign(message.body().data(), message.body().size());
+    request.client = client_;
+    request.received = std::chrono::steady_clock::now();
     const bool keep_alive = message.keep_alive();
     parser_.reset();
     WipeReadBuffer();
@@ -270,6 +274,7 @@ class Session final : public SessionBase {
   }
 
   Server& server_;
+  const std::string client_;  // the peer's IP address
   Stream stream_;
   // Wipes what it frees or outgrows, like the parser (RequestFields).
   beast::basic_flat_buffer<common::WipingAllocator<char>> buffer_;

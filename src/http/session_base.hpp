@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
+#include <string>
 
 namespace coffer::http {
 
@@ -21,11 +22,13 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual void Shutdown() = 0;
 };
 
-// A plain-HTTP session on an accepted socket; Start() it once registered with `server`.
-std::shared_ptr<SessionBase> MakePlainSession(Server& server, boost::asio::ip::tcp::socket socket);
+// A plain-HTTP session on an accepted socket from the IP address `client`; Start() it once
+// registered with `server`.
+std::shared_ptr<SessionBase> MakePlainSession(Server& server, boost::asio::ip::tcp::socket socket,
+                                              std::string client);
 
 // An HTTPS session on an accepted socket, handshaking with `tls` (which must outlive it).
 std::shared_ptr<SessionBase> MakeTlsSession(Server& server, boost::asio::ip::tcp::socket socket,
-                                            boost::asio::ssl::context& tls);
+                                            boost::asio::ssl::context& tls, std::string client);
 
 }  // namespace coffer::http

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "common/metrics.hpp"
 #include "store/store.hpp"
 
 namespace coffer::store {
@@ -19,6 +20,9 @@ struct StorageOptions {
   std::string postgres_url{};
   // Most PostgreSQL connections this store opens (at least 1); unused with SQLite.
   std::size_t db_pool = 16;
+  // Where the store reports its commits and connections (SPEC 16); null: nowhere. Must outlive
+  // the store, and render no more once the store is gone (its gauges read the store).
+  common::MetricsRegistry* metrics = nullptr;
 };
 
 // Opens the storage `options` name and applies pending schema migrations. The only place that

@@ -51,8 +51,8 @@ class RouterTest : public ::testing::Test {
     UseOptions(RouterOptions{});
   }
 
-  void UseOptions(RouterOptions options) {
-    router_ = std::make_unique<Router>(methods_, authenticator_, store_->meta(), options);
+  void UseOptions(RouterOptions options, CallObserver* observer = nullptr) {
+    router_ = std::make_unique<Router>(methods_, authenticator_, store_->meta(), options, observer);
   }
 
   static store::ServiceKey Key(std::string id, std::vector<std::string> roles) {

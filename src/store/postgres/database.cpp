@@ -64,9 +64,41 @@ PoolOptions PoolFor(const PostgresOptions& options) {
 }  // namespace
 
 Database::Database(PostgresOptions options)
-    : options_(std::move(options)), pool_(PoolFor(options_)) {
-  Pool::Lease lease = pool_.Acquire();
-  Migrate(*lease);
+    : options_(std::move(options)),
+      pool_(PoolFor(options_)),
+      commits_(RegisterCommitMetrics(options_.metrics)) {
+  {
+    Pool::Lease lease = pool_.Acquire();
+    Migrate(*lease);
+  }
+  RegisterPoolMetrics();
+}
+
+void Database::NoteCommit(std::chrono::steady_clock::time_point began) {
+  if (commits_.duration != nullptr) {
+    commits_.duration->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+  }
+  // PostgreSQL groups concurrent commits into one sync itself; each of ours holds one write.
+  if (commits_.batch_size != nullptr) commits_.batch_size->Observe(1);
+}
+
+void Database::RegisterPoolMetrics() {
+  common::MetricsRegistry* registry = options_.metrics;
+  if (registry == nullptr) return;
+  const std::string connections_help = "Database connections this node holds.";
+  registry->AddGauge("coffer_db_pool_connections", connections_help, {{"state", "open"}},
+                     [this] { return double(pool_.usage().open); });
+  registry->AddGauge("coffer_db_pool_connections", connections_help, {{"state", "in_use"}},
+                     [this] { return double(pool_.usage().leased); });
+  registry->AddGauge("coffer_db_pool_max_connections", "The most connections the pool opens.", {},
+                     [this] { return double(options_.pool_size); });
+  const std::string errors_help =
+      "Connections that failed to open, and calls that waited for a free connection in vain.";
+  registry->AddCounterFunction("coffer_db_pool_errors_total", errors_help, {{"kind", "connect"}},
+                               [this] { return double(pool_.usage().connect_failures); });
+  registry->AddCounterFunction("coffer_db_pool_errors_total", errors_help, {{"kind", "timeout"}},
+                               [this] { return double(pool_.usage().timeouts); });
 }
 
 Database::~Database() = default;

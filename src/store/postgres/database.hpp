@@ -8,10 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/metrics.hpp"
 #include "store/lookup_cache.hpp"
 #include "store/outcome.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/pool.hpp"
+#include "store/store_metrics.hpp"
 
 namespace coffer::store::postgres {
 
@@ -30,6 +32,9 @@ struct PostgresOptions {
   // Times a write runs when the server keeps aborting it as a deadlock or serialization
   // failure, before StoreError.
   int max_attempts = 5;
+  // Where the pool's use and the transactions' commits are reported (store_metrics.hpp); null:
+  // nowhere. Must outlive the store, and render no more once the store is gone.
+  common::MetricsRegistry* metrics = nullptr;
 };
 
 // `names` without the ones PostgreSQL cannot hold as text (IsText): they match nothing stored.
@@ -117,12 +122,20 @@ class Database {
     ConfirmLookups();
     Pool::Lease lease = pool_.Acquire();
     lookups_.StatementStarting();
-    return Attempt([&] {
-      Transaction transaction(*lease);
-      auto answer = write(*lease);
-      if (Succeeded(answer)) transaction.Commit();
+    const auto began = std::chrono::steady_clock::now();
+    try {
+      auto answer = Attempt([&] {
+        Transaction transaction(*lease);
+        auto answer = write(*lease);
+        if (Succeeded(answer)) transaction.Commit();
+        return answer;
+      });
+      if (Succeeded(answer)) NoteCommit(began);
       return answer;
-    });
+    } catch (...) {
+      if (commits_.failed != nullptr) commits_.failed->Add();
+      throw;
+    }
   }
 
   // Connections open now.
@@ -147,6 +160,10 @@ class Database {
  private:
   // Throws StaleLookups unless lookups_.CurrentBeforeStatement().
   void ConfirmLookups();
+  // Reports a transaction that began at `began` and has committed.
+  void NoteCommit(std::chrono::steady_clock::time_point began);
+  // Registers the pool's gauges and counters in options_.metrics.
+  void RegisterPoolMetrics();
 
   template <typename F>
   auto Attempt(F&& body) {
@@ -170,6 +187,7 @@ class Database {
 
   const PostgresOptions options_;
   Pool pool_;
+  const CommitMetrics commits_;
   LookupCache lookups_;
   std::atomic<bool> serving_lease_lapsed_ = false;
 };

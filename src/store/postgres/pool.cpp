@@ -19,6 +19,11 @@ std::size_t Pool::open() const {
   return open_;
 }
 
+Pool::Usage Pool::usage() const {
+  std::lock_guard lock(mutex_);
+  return Usage{open_, open_ - idle_.size(), connect_failures_, timeouts_};
+}
+
 Pool::Lease Pool::Acquire() {
   std::unique_lock lock(mutex_);
   const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
@@ -38,12 +43,14 @@ Pool::Lease Pool::Acquire() {
       } catch (...) {
         lock.lock();
         --open_;
+        ++connect_failures_;
         returned_.notify_one();
         throw;
       }
     }
     if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= options_.max_connections) {
+      ++timeouts_;
       throw StoreUnavailable("all " + std::to_string(options_.max_connections) +
                              " database connections stayed busy");
     }

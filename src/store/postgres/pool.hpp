@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -59,6 +60,15 @@ class Pool {
   // Connections open now (idle and leased).
   std::size_t open() const;
 
+  // What the pool did so far, for metrics.
+  struct Usage {
+    std::size_t open = 0;           // connections open, idle and leased
+    std::size_t leased = 0;         // connections in use by a caller
+    uint64_t connect_failures = 0;  // connections that could not be opened
+    uint64_t timeouts = 0;          // callers that waited acquire_timeout in vain
+  };
+  Usage usage() const;
+
  private:
   void Release(std::unique_ptr<Connection> connection);
 
@@ -67,6 +77,8 @@ class Pool {
   std::condition_variable returned_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t open_ = 0;
+  uint64_t connect_failures_ = 0;
+  uint64_t timeouts_ = 0;
 };
 
 }  // namespace coffer::store::postgres

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "store/sqlite/migrations.hpp"
+#include "store/store_metrics.hpp"
 
 namespace coffer::store::sqlite {
 namespace {
@@ -107,7 +108,8 @@ Database::Database(SqliteOptions options) : options_(std::move(options)) {
   writer_ = std::make_unique<Connection>(options_.path, options_.busy_timeout_ms, false);
   RefuseIfCorrupt(*writer_, options_.path);
   Migrate(*writer_);
-  write_queue_ = std::make_unique<WriteQueue>(*writer_, options_.max_write_batch);
+  write_queue_ = std::make_unique<WriteQueue>(*writer_, options_.max_write_batch,
+                                              RegisterCommitMetrics(options_.metrics));
 }
 
 // The queue finishes pending writes before the writer connection closes.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/completion.hpp"
+#include "common/metrics.hpp"
 #include "store/lookup_cache.hpp"
 #include "store/meta.hpp"
 #include "store/outcome.hpp"
@@ -28,6 +29,8 @@ struct SqliteOptions {
   std::size_t max_idle_readers = 16;
   // Writes that may share one transaction and one sync (group commit).
   std::size_t max_write_batch = 256;
+  // Where commits are reported (store_metrics.hpp); null: nowhere. Must outlive the store.
+  common::MetricsRegistry* metrics = nullptr;
 };
 
 // The connections of one SQLite store, shared by its areas: one SQLite file in WAL mode with

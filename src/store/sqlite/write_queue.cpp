@@ -1,11 +1,15 @@
 #include "store/sqlite/write_queue.hpp"
 
+#include <chrono>
 #include <vector>
 
 namespace coffer::store::sqlite {
 
-WriteQueue::WriteQueue(Connection& writer, std::size_t max_batch)
-    : writer_(writer), max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { Loop(); }) {}
+WriteQueue::WriteQueue(Connection& writer, std::size_t max_batch, CommitMetrics metrics)
+    : writer_(writer),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      metrics_(metrics),
+      thread_([this] { Loop(); }) {}
 
 WriteQueue::~WriteQueue() {
   {
@@ -70,6 +74,7 @@ void WriteQueue::Tell(Job& job, std::exception_ptr failure) noexcept {
 }
 
 void WriteQueue::FailBatch(std::vector<Job>& batch, std::exception_ptr failure) {
+  if (metrics_.failed != nullptr) metrics_.failed->Add();
   if (writer_.InTransaction()) {
     try {
       writer_.Exec("ROLLBACK");
@@ -81,10 +86,12 @@ void WriteQueue::FailBatch(std::vector<Job>& batch, std::exception_ptr failure) 
 }
 
 void WriteQueue::RunBatch(std::vector<Job>& batch) {
+  const auto began = std::chrono::steady_clock::now();
   std::vector<std::exception_ptr> errors(batch.size());
   try {
     Run(writer_, "BEGIN IMMEDIATE");
   } catch (...) {
+    if (metrics_.failed != nullptr) metrics_.failed->Add();
     for (Job& job : batch) Tell(job, std::current_exception());
     return;
   }
@@ -112,6 +119,11 @@ void WriteQueue::RunBatch(std::vector<Job>& batch) {
     FailBatch(batch, std::current_exception());
     return;
   }
+  if (metrics_.duration != nullptr) {
+    metrics_.duration->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+  }
+  if (metrics_.batch_size != nullptr) metrics_.batch_size->Observe(double(batch.size()));
   {
     std::lock_guard lock(mutex_);
     ++batches_;

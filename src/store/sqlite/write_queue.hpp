@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.hpp"
+#include "store/store_metrics.hpp"
 
 namespace coffer::store::sqlite {
 
@@ -26,7 +27,9 @@ namespace coffer::store::sqlite {
 // (SubmitAsync): one thread can then fill a batch, and no thread parks per write.
 class WriteQueue {
  public:
-  WriteQueue(Connection& writer, std::size_t max_batch);
+  // `commits` says where each batch is reported (writes in it, seconds from BEGIN to the end of
+  // COMMIT, batches that failed whole).
+  WriteQueue(Connection& writer, std::size_t max_batch, CommitMetrics commits = {});
   // Finishes the queued writes, then stops the writer thread.
   ~WriteQueue();
   WriteQueue(const WriteQueue&) = delete;
@@ -86,6 +89,7 @@ class WriteQueue {
 
   Connection& writer_;
   const std::size_t max_batch_;
+  const CommitMetrics metrics_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;
