@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "api/application_methods.hpp"
+#include "api/call_metrics.hpp"
 #include "api/key_value_methods.hpp"
 #include "api/request_decoding.hpp"
 #include "api/router.hpp"
@@ -180,22 +181,26 @@ BENCHMARK(BM_AuthenticateUncachedToken);
 
 // --- the router, end to end without the network -------------------------------------------
 
+// Wired as `coffer serve` wires it: metrics on, no access log.
 struct RouterFixture {
   RouterFixture()
-      : authenticator(Fixture().store->accounts(), clock, {}),
+      : authenticator(Fixture().store->accounts(), clock, {}, &registry),
         applications(Fixture().store->applications(), clock, {}),
         key_value(Fixture().store->key_value(), clock) {
     api::RegisterApplicationMethods(methods, applications);
     api::RegisterKeyValueMethods(methods, applications, key_value);
+    call_metrics = std::make_unique<api::CallMetrics>(methods, registry);
     router = std::make_unique<api::Router>(methods, authenticator, Fixture().store->meta(),
-                                           api::RouterOptions{});
+                                           api::RouterOptions{}, call_metrics.get());
   }
 
   common::SystemClock clock;
+  common::MetricsRegistry registry;
   auth::Authenticator authenticator;
   service::Applications applications;
   service::KeyValue key_value;
   api::MethodTable methods;
+  std::unique_ptr<api::CallMetrics> call_metrics;
   std::unique_ptr<api::Router> router;
 };
 
@@ -232,6 +237,21 @@ void BM_RouterGetKeyValueItem(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RouterGetKeyValueItem);
+
+// What metrics add to every API request: CallMetrics counting and timing one success.
+void BM_CallMetricsObserve(benchmark::State& state) {
+  RouterFixture& routing = Routing();
+  const api::CallRecord record{.method = routing.methods.Find("GetKeyValueItem")->name,
+                               .account_id = 1,
+                               .key_id = "0f6d3c1e-8a4b-4c2d-9e7f-1a2b3c4d5e6f",
+                               .application_id = 7,
+                               .client = "127.0.0.1",
+                               .received = std::chrono::steady_clock::now()};
+  for (auto _ : state) {
+    routing.call_metrics->Observe(record, std::chrono::microseconds(30));
+  }
+}
+BENCHMARK(BM_CallMetricsObserve);
 
 // SetKeyValueItem with a fresh key per call, from 1 and 16 threads: one fsync per batch.
 void BM_RouterSetKeyValueItem(benchmark::State& state) {
