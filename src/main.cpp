@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/backup.hpp"
 #include "cli/command_line.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/master_key.hpp"
@@ -36,6 +37,12 @@ int RunOperatorCommand(const cli::Command& command) {
           return 0;
         } else if constexpr (std::is_same_v<Options, cli::ServeOptions>) {
           return cli::RunServe(o);
+        } else if constexpr (std::is_same_v<Options, cli::BackupOptions>) {
+          cli::BackupCommand(o, std::cout);
+          return 0;
+        } else if constexpr (std::is_same_v<Options, cli::RestoreOptions>) {
+          cli::RestoreCommand(o, std::cout);
+          return 0;
         } else {
           auto store = OpenStore(o.storage);
           if constexpr (std::is_same_v<Options, cli::AccountCreateOptions>) {

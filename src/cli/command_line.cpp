@@ -53,6 +53,7 @@ struct ServeFlags {
   double read_timeout = 30, idle_timeout = 60, drain_timeout = 10, sweep_interval = 10;
   double first_byte_timeout = 10;
   std::string metrics_listen;  // empty: no metrics listener
+  std::string backup_every = "1d";
   std::string log_format = "text";
   bool self_signed = false;
   std::string config_file;  // expanded by WithConfigFile before parsing; an option for --help
@@ -148,6 +149,48 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
                     "write a line per API request to this file (- for standard error)");
   serve->add_option("--metrics-listen", f.metrics_listen,
                     "HOST:PORT serving GET /metrics (Prometheus), unauthenticated; off by default");
+  serve->add_option("--backup-dir", o.backup_dir,
+                    "take scheduled backups into this directory (SQLite only); off by default");
+  serve
+      ->add_option("--backup-every", f.backup_every,
+                   "time between scheduled backups (90s, 15m, 6h, 1d)")
+      ->capture_default_str();
+  serve->add_option("--backup-keep", o.backup_keep, "scheduled backups kept (the oldest go first)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+}
+
+// "90", "90s", "15m", "6h", "1d" → seconds; at least one second.
+std::chrono::seconds ParseDuration(const std::string& text, const std::string& flag) {
+  std::string digits = text;
+  int64_t unit = 1;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 's':
+        unit = 1;
+        digits.pop_back();
+        break;
+      case 'm':
+        unit = 60;
+        digits.pop_back();
+        break;
+      case 'h':
+        unit = 3600;
+        digits.pop_back();
+        break;
+      case 'd':
+        unit = 86400;
+        digits.pop_back();
+        break;
+      default:
+        break;
+    }
+  }
+  const auto count = common::ParseStrictInt64(digits);
+  if (!count || *count < 1 || *count > 365 * 86400 / unit) {
+    throw UsageError(flag + " must be a duration such as 90s, 15m, 6h or 1d, got '" + text + "'");
+  }
+  return std::chrono::seconds(*count * unit);
 }
 
 // The metrics listener's own limits: scrapes are small, few and from few clients.
@@ -175,6 +218,10 @@ void FinishServe(ServeOptions& o, const ServeFlags& f) {
   o.sweep_interval = Seconds(f.sweep_interval, "--sweep-interval");
   o.log_format = f.log_format == "json" ? LogFormat::kJson : LogFormat::kText;
   if (!f.metrics_listen.empty()) o.metrics_server = MetricsServerOptions(f.metrics_listen, o);
+  o.backup_every = ParseDuration(f.backup_every, "--backup-every");
+  if (!o.backup_dir.empty() && !o.storage.postgres_url.empty()) {
+    throw UsageError("--backup-dir backs up SQLite only; back PostgreSQL up with pg_dump");
+  }
   if (o.applications.domain.empty()) throw UsageError("--domain must not be empty");
   o.applications.domain = common::AsciiLower(o.applications.domain);
 }
@@ -308,6 +355,17 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   AddStorage(*migrate_cmd, migrate.storage);
   migrate_cmd->get_option("--postgres")->required();
 
+  BackupOptions backup;
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "write a consistent snapshot of the SQLite store while servers run");
+  AddStorage(*backup_cmd, backup.storage);
+  backup_cmd->add_option("--out", backup.out, "the new backup file (0600)")->required();
+  RestoreOptions restore;
+  auto* restore_cmd =
+      app.add_subcommand("restore", "restore a backup into a new, empty data directory");
+  AddStorage(*restore_cmd, restore.storage);
+  restore_cmd->add_option("--from", restore.from, "the backup file")->required();
+
   std::vector<std::string> args = WithConfigFile(std::vector<std::string>(argv, argv + argc));
   // CLI11 parses a reversed vector (it pops from the back) without the program name.
   std::reverse(args.begin(), args.end());
@@ -337,6 +395,8 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   if (key_generate_cmd->parsed()) return key_generate;
   if (rotate_cmd->parsed()) return rotate;
   if (migrate_cmd->parsed()) return migrate;
+  if (backup_cmd->parsed()) return backup;
+  if (restore_cmd->parsed()) return restore;
   return app_create;
 }
 

@@ -38,6 +38,11 @@ struct ServeOptions {
   std::string access_log;
   // Where `GET /metrics` is served (SPEC 16); unset: nowhere.
   std::optional<http::ServerOptions> metrics_server;
+  // Scheduled backups (SPEC 16, SQLite only): a snapshot into backup_dir every backup_every,
+  // keeping the newest backup_keep; empty backup_dir: none.
+  std::string backup_dir;
+  std::chrono::seconds backup_every{86400};
+  int backup_keep = 7;
   // How often expired key-value items are purged, and how many per write.
   std::chrono::milliseconds sweep_interval{10'000};
   int64_t sweep_batch = 1000;
@@ -92,6 +97,18 @@ struct MasterKeyGenerateOptions {
 // PostgreSQL database at URL.
 struct MigrateOptions {
   StorageOptions storage;  // postgres_url required
+};
+
+// `coffer backup --data DIR --out FILE` (SPEC 16): an online snapshot of the SQLite store.
+struct BackupOptions {
+  StorageOptions storage;
+  std::string out;
+};
+
+// `coffer restore --from FILE --data DIR`: a backup as the store of a new, empty DIR.
+struct RestoreOptions {
+  StorageOptions storage;
+  std::string from;
 };
 
 struct MasterKeyRotateOptions {

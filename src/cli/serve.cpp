@@ -16,6 +16,7 @@
 #include "api/key_value_methods.hpp"
 #include "api/router.hpp"
 #include "api/secret_methods.hpp"
+#include "cli/backup.hpp"
 #include "cli/bootstrap.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/logging.hpp"
@@ -173,6 +174,12 @@ int RunServe(const ServeOptions& o) {
   });
   auto access_log_writer = Startup("--access-log", [&] {
     return o.access_log.empty() ? nullptr : OpenAccessLog(o.access_log, o.log_format);
+  });
+  const auto backups = Startup("--backup-dir", [&] {
+    return o.backup_dir.empty() ? nullptr
+                                : std::make_unique<BackupSchedule>(
+                                      StorageIn(o.storage.data_dir).sqlite_path, o.backup_dir,
+                                      o.backup_every, o.backup_keep, metrics);
   });
   Startup("data directory", [&] {
     PrepareDataDir(o.storage.data_dir);

@@ -63,17 +63,26 @@ bool StatementUse::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-Connection::Connection(const std::string& path, int busy_timeout_ms, bool read_only) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+namespace {
+
+// A handle on `path` opened with `flags`, reporting extended result codes; throws StoreError.
+sqlite3* OpenHandle(const std::string& path, int flags, int busy_timeout_ms) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-    sqlite3_close(db_);
-    db_ = nullptr;
+    const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
     throw StoreError("cannot open database " + path + ": " + message);
   }
-  sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  return db;
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& path, int busy_timeout_ms, bool read_only)
+    : db_(OpenHandle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, busy_timeout_ms)) {
   try {
     // The first statement reads the file's header: a file that is not a database fails here.
     Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
@@ -84,6 +93,9 @@ Connection::Connection(const std::string& path, int busy_timeout_ms, bool read_o
     throw StoreError("cannot open database " + path + ": " + e.what());
   }
 }
+
+Connection::Connection(const std::string& path, ExistingFileReadOnly)
+    : db_(OpenHandle(path, SQLITE_OPEN_READONLY, 5000)) {}
 
 Connection::~Connection() {
   statements_.clear();

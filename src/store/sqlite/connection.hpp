@@ -71,6 +71,10 @@ class Connection {
   // Opens (creating if needed) `path` in WAL mode with full sync and foreign keys on.
   // `busy_timeout_ms` bounds waiting for another process's write lock. Throws StoreError.
   Connection(const std::string& path, int busy_timeout_ms, bool read_only);
+  // Opens the existing file `path` strictly read-only: nothing about it changes, its journal
+  // mode included (for backups and the files they are restored from).
+  struct ExistingFileReadOnly {};
+  Connection(const std::string& path, ExistingFileReadOnly);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

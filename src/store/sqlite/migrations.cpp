@@ -102,6 +102,10 @@ int UserVersion(Connection& connection) {
 
 }  // namespace
 
+int SchemaVersion(Connection& connection) { return UserVersion(connection); }
+
+int LatestSchemaVersion() { return kSchemaVersion; }
+
 void Migrate(Connection& connection) {
   Transaction transaction(connection);
   const int version = UserVersion(connection);

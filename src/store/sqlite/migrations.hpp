@@ -8,4 +8,9 @@ namespace coffer::store::sqlite {
 // yet. Throws StoreError, changing nothing, when the schema is newer than this build knows.
 void Migrate(Connection& connection);
 
+// The schema version of `connection`'s database (0: no Coffer schema yet), and the newest this
+// build knows.
+int SchemaVersion(Connection& connection);
+int LatestSchemaVersion();
+
 }  // namespace coffer::store::sqlite
