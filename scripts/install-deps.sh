@@ -59,8 +59,11 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   # Debian's chromium for the panel's browser tests (never a downloaded browser build); the
   # openssl command forges certificates in the TLS tests; a PostgreSQL server for the tests on
-  # that backend; clang for the libFuzzer targets (scripts/fuzz.sh).
-  packages+=(libgtest-dev libgmock-dev chromium openssl clang-format postgresql clang)
+  # that backend; clang for the libFuzzer targets (scripts/fuzz.sh); for the .deb's test
+  # (scripts/package-test.sh) what the package needs (adduser), systemd-analyze to check its
+  # unit, curl and ps.
+  packages+=(libgtest-dev libgmock-dev chromium openssl clang-format postgresql clang
+    adduser systemd curl procps)
 fi
 
 mapfile -t missing < <(missing_packages "${packages[@]}")

@@ -37,6 +37,8 @@ ctest --test-dir build --no-tests=error --output-on-failure -j "$(nproc)" --time
 # The ten-minute soak runs beside the fuzzers and the ASan build: it is bounded (300 requests/s)
 # and checks that memory, descriptors and latency stay flat, not how fast they are.
 if [ "$#" -eq 0 ]; then
+  # The .deb installs into this machine (dpkg -i), so it needs root: CI's case.
+  if [ "$(id -u)" -eq 0 ]; then scripts/package-test.sh; else echo "package test skipped: needs root"; fi
   SOAK_SECONDS=${SOAK_SECONDS:-600} scripts/soak.sh >build/soak.log 2>&1 &
   soak_pid=$!
   FUZZ_SECONDS=${FUZZ_SECONDS:-20} scripts/fuzz.sh
