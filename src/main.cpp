@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/audit_commands.hpp"
 #include "cli/backup.hpp"
 #include "cli/command_line.hpp"
 #include "cli/data_dir.hpp"
@@ -17,6 +18,26 @@
 namespace {
 
 using namespace coffer;
+
+// What an operator command records in the audit log when it changes something.
+template <typename Options>
+service::AuditEvent OperatorChange(const Options& o) {
+  if constexpr (std::is_same_v<Options, cli::AccountCreateOptions>) {
+    return cli::OperatorEvent("account create", 0);
+  } else if constexpr (std::is_same_v<Options, cli::AccountApiKeyOptions>) {
+    return cli::OperatorEvent("account api-key", o.account_id);
+  } else if constexpr (std::is_same_v<Options, cli::KeyCreateOptions>) {
+    return cli::OperatorEvent("key create", o.account_id);
+  } else if constexpr (std::is_same_v<Options, cli::KeyDeleteOptions>) {
+    return cli::OperatorEvent("key delete", 0);
+  } else if constexpr (std::is_same_v<Options, cli::AppCreateOptions>) {
+    return cli::OperatorEvent("app create", o.account_id);
+  } else if constexpr (std::is_same_v<Options, cli::MasterKeyRotateOptions>) {
+    return cli::OperatorEvent("master-key rotate", 0);
+  } else {
+    return cli::OperatorEvent("operator command", 0);
+  }
+}
 
 // Operator commands share the server's storage.
 std::unique_ptr<store::Store> OpenStore(const cli::StorageOptions& storage) {
@@ -45,6 +66,15 @@ int RunOperatorCommand(const cli::Command& command) {
           return 0;
         } else {
           auto store = OpenStore(o.storage);
+          service::AuditTrail trail(store->audit(), clock);
+          if constexpr (std::is_same_v<Options, cli::AuditListOptions>) {
+            cli::AuditList(trail, o, std::cout);
+            return 0;
+          } else if constexpr (std::is_same_v<Options, cli::AuditVerifyOptions>) {
+            return cli::AuditVerify(trail, std::cout, std::cerr);
+          }
+          // The command's change carries its audit record (SPEC 16).
+          const auto audited = trail.Attach([&o] { return OperatorChange(o); });
           if constexpr (std::is_same_v<Options, cli::AccountCreateOptions>) {
             cli::AccountCreate(*store, clock, o, std::cout);
           } else if constexpr (std::is_same_v<Options, cli::AccountApiKeyOptions>) {

@@ -150,14 +150,18 @@ void DeleteApplications(service::Applications& applications, const service::Acco
 
 void RegisterApplicationMethods(MethodTable& table, service::Applications& applications) {
   const auto roles = domain::DataManagementRoles();
-  table.Add("AddApplication",
-            {roles, [&](const MethodCall& c) { return AddApplicationMethod(applications, c); }});
+  // The changes are audited (SPEC 16); the listing is not.
+  const auto change = [&](std::string name, auto method) {
+    table.Add(
+        std::move(name),
+        {roles, [&applications, method](const MethodCall& c) { return method(applications, c); },
+         false, nullptr, /*audited=*/true});
+  };
+  change("AddApplication", AddApplicationMethod);
   table.Add("GetApplications",
             {roles, [&](const MethodCall& c) { return GetApplications(applications, c); }});
-  table.Add("SetApplicationInfo",
-            {roles, [&](const MethodCall& c) { return SetApplicationInfo(applications, c); }});
-  table.Add("DelApplication",
-            {roles, [&](const MethodCall& c) { return DelApplication(applications, c); }});
+  change("SetApplicationInfo", SetApplicationInfo);
+  change("DelApplication", DelApplication);
 }
 
 }  // namespace coffer::api

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coffer::api {
 
@@ -20,6 +21,11 @@ struct CallRecord {
   std::optional<int64_t> application_id = {};  // the application the call resolved, once it did
   std::string client = {};                     // the peer's IP address
   std::chrono::steady_clock::time_point received = {};  // when the request had been read
+  // For the audit log only (SPEC 16), never the access log: whether the call is audited, the
+  // secrets it named ("id:…", "name:…"), and whether its write carried its record already.
+  bool audited = false;
+  std::vector<std::string> secrets = {};
+  bool audit_appended = false;
 };
 
 // Told of every `/platform_api` request once its answer is ready. Must be thread-safe and must

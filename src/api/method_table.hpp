@@ -47,6 +47,9 @@ struct MethodSpec {
   // thread when the store reads locally (RouterOptions::answer_on_network_threads).
   bool point_read = false;
   AsyncMethodHandler start = nullptr;
+  // Every call is recorded in the audit log (SPEC 16): the secrets methods and the application
+  // changes. Never an asynchronous method.
+  bool audited = false;
   // The name the method is registered under; set by MethodTable::Add.
   std::string_view name = {};
 };

@@ -9,6 +9,7 @@
 #include "api/errors.hpp"
 #include "api/request_decoding.hpp"
 #include "common/secure_string.hpp"
+#include "common/utf8.hpp"
 #include "store/outcome.hpp"
 
 namespace coffer::api {
@@ -48,6 +49,44 @@ std::optional<std::string_view> PathMethod(std::string_view path) {
   return rest;
 }
 
+service::AuditEvent EventOf(const CallRecord& record) {
+  return service::AuditEvent{.time = 0,
+                             .account_id = record.account_id,
+                             .key_id = record.key_id,
+                             .client = record.client,
+                             .method = std::string(record.method),
+                             .application_id = record.application_id,
+                             .secrets = record.secrets,
+                             .error_code = record.error_code};
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (const unsigned char byte : bytes) {
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0xf];
+  }
+  return hex;
+}
+
+// What an audited call named of its secrets: its `secret_id` and `secret_name` parameters as
+// given (a list, or `all`), each cut to a bounded length. Never a value or a description.
+std::vector<std::string> SecretsNamed(const Params& params) {
+  constexpr std::size_t kMostBytes = 512;
+  std::vector<std::string> named;
+  for (const auto& [param, prefix] : {std::pair{"secret_id", "id:"}, {"secret_name", "name:"}}) {
+    if (const std::string* value = params.Find(param); value != nullptr && !value->empty()) {
+      const std::string cut = value->substr(0, kMostBytes);
+      // A name that is not UTF-8 is refused by the method; the record keeps it as hex, since
+      // a database text column cannot hold it.
+      named.push_back(common::IsValidUtf8(cut) ? prefix + cut
+                                               : std::string(prefix) + "hex:" + Hex(cut));
+    }
+  }
+  return named;
+}
+
 auth::LegacyCredentials LegacyFrom(const Params& params) {
   const auto read = [&](std::string_view name) -> std::optional<std::string> {
     const std::string* value = params.Find(name);
@@ -61,12 +100,14 @@ auth::LegacyCredentials LegacyFrom(const Params& params) {
 }  // namespace
 
 Router::Router(const MethodTable& methods, auth::Authenticator& authenticator,
-               store::MetaStore& meta, RouterOptions options, CallObserver* observer)
+               store::MetaStore& meta, RouterOptions options, CallObserver* observer,
+               service::AuditTrail* audit)
     : methods_(methods),
       authenticator_(authenticator),
       meta_(meta),
       options_(options),
-      observer_(observer) {}
+      observer_(observer),
+      audit_(audit) {}
 
 template <typename F>
 auto Router::Guarded(CallRecord& record, F&& answer) const -> decltype(answer()) {
@@ -126,8 +167,47 @@ std::optional<HttpResponse> Router::Answer(const HttpRequest& request,
   if (!PathMethod(path)) return ErrorResponse(404, ErrorCode::kUnknownCommand);
   CallRecord record{.client = request.client, .received = request.received};
   auto answer = Guarded(record, [&] { return HandleApi(request, later, record); });
-  if (answer) Observe(record);  // else the asynchronous method's answer observes it
+  if (!answer) return answer;  // the asynchronous method's answer observes it
+  // A call the storage could not serve (503) is answered at once: its record could not be
+  // written either, and the answer holds nothing to withhold.
+  if (record.audited && !record.audit_appended && record.status != 503) {
+    return AfterAudit(std::move(*answer), record, later);
+  }
+  Observe(record);
   return answer;
+}
+
+std::optional<HttpResponse> Router::AfterAudit(HttpResponse answer, CallRecord& record,
+                                               const common::Respond* later) const {
+  const service::AuditEvent event = EventOf(record);
+  if (later == nullptr) {
+    try {
+      audit_->Record(event);
+    } catch (...) {
+      common::WipeBytes(answer.body.data(), answer.body.size());  // may hold a secret
+      answer = AuditFailure(std::current_exception(), record);
+    }
+    Observe(record);
+    return answer;
+  }
+  auto held = std::make_shared<HttpResponse>(std::move(answer));
+  audit_->RecordAsync(event, [this, respond = *later, held, record](std::exception_ptr failure) {
+    respond([this, held, record, failure]() mutable {
+      HttpResponse out = std::move(*held);
+      if (failure) {
+        common::WipeBytes(out.body.data(), out.body.size());
+        out = AuditFailure(failure, record);
+      }
+      Observe(record);
+      return out;
+    });
+  });
+  return std::nullopt;
+}
+
+HttpResponse Router::AuditFailure(const std::exception_ptr& failure, CallRecord& record) const {
+  // Answered as the same storage failure would be answered by the method itself.
+  return Guarded(record, [&]() -> HttpResponse { std::rethrow_exception(failure); });
 }
 
 std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
@@ -147,6 +227,20 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
   const MethodSpec* method = methods_.Find(name);
   if (method == nullptr) throw ApiError(ErrorCode::kUnknownCommand);
   record.method = method->name;
+  std::unique_ptr<store::AuditScope> audit_scope;
+  if (audit_ != nullptr && method->audited) {
+    record.audited = true;
+    record.secrets = SecretsNamed(decoded.params);
+    // The call's write, if it makes one and it succeeds, carries the record (store/audit.hpp).
+    audit_scope = audit_->Attach([&record] { return EventOf(record); });
+  }
+  struct NoteAppended {
+    const std::unique_ptr<store::AuditScope>& scope;
+    CallRecord& record;
+    ~NoteAppended() {
+      if (scope) record.audit_appended = scope->appended();
+    }
+  } note_appended{audit_scope, record};
 
   // A point read or a key-value write may take its key and application from what the store
   // read before; its answer, an error included, stands only if those were current, else it runs
@@ -232,7 +326,11 @@ common::Placement Router::Place(const HttpRequest& request) const {
   if (!name || name->empty()) return common::Placement::kWorker;
   const MethodSpec* method = methods_.Find(*name);
   if (method == nullptr) return common::Placement::kWorker;
-  if (method->point_read) return common::Placement::kInline;
+  // An audited read waits for its record's commit: started here, answered from the writer.
+  if (method->point_read) {
+    return audit_ != nullptr && method->audited ? common::Placement::kStart
+                                                : common::Placement::kInline;
+  }
   if (method->start) return common::Placement::kStart;
   return common::Placement::kWorker;
 }

@@ -10,6 +10,7 @@
 #include "auth/authenticator.hpp"
 #include "common/http_message.hpp"
 #include "common/log_throttle.hpp"
+#include "service/audit_trail.hpp"
 #include "store/meta.hpp"
 
 namespace coffer::api {
@@ -29,9 +30,12 @@ struct RouterOptions {
 class Router {
  public:
   // `meta` answers the health check; `observer`, when given, is told of every `/platform_api`
-  // request once answered. Everything passed in must outlive the Router.
+  // request once answered; `audit`, when given, records every call of an audited method
+  // (MethodSpec::audited) before its answer goes out. Everything passed in must outlive the
+  // Router.
   Router(const MethodTable& methods, auth::Authenticator& authenticator, store::MetaStore& meta,
-         RouterOptions options, CallObserver* observer = nullptr);
+         RouterOptions options, CallObserver* observer = nullptr,
+         service::AuditTrail* audit = nullptr);
 
   // The answer, once the method has ended (waiting for an asynchronous write to be durable).
   common::HttpResponse Handle(const common::HttpRequest& request) const;
@@ -72,6 +76,14 @@ class Router {
   auto Guarded(CallRecord& record, F&& answer) const -> decltype(answer());
   // Tells the observer, if any, of `record`.
   void Observe(const CallRecord& record) const;
+  // For an audited call whose write did not carry its record (a read, a failure): records it,
+  // then answers `answer`; when that fails, withholds it and answers the failure instead (SPEC
+  // 16: no record, no answer). With `later`, records without waiting and answers through it
+  // (nullopt returned).
+  std::optional<common::HttpResponse> AfterAudit(common::HttpResponse answer, CallRecord& record,
+                                                 const common::Respond* later) const;
+  // The answer that replaces one withheld because its audit record failed with `failure`.
+  common::HttpResponse AuditFailure(const std::exception_ptr& failure, CallRecord& record) const;
   common::HttpResponse HandleHealth() const;
   // Logs an unreachable storage through unavailable_log_: in an outage every request fails.
   void LogUnavailable(const char* why) const;
@@ -81,6 +93,7 @@ class Router {
   store::MetaStore& meta_;
   const RouterOptions options_;
   CallObserver* const observer_;
+  service::AuditTrail* const audit_;
   mutable common::LogThrottle unavailable_log_{std::chrono::seconds(5)};
 };
 

@@ -184,7 +184,8 @@ void RegisterSecretMethods(MethodTable& table, const service::Applications& appl
                                 [&applications, &secrets, method](const MethodCall& call) {
                                   return method(applications, secrets, call);
                                 },
-                                point_read});
+                                point_read, nullptr,
+                                /*audited=*/true});
   };
   add("AddSecret", AddSecret);
   add("GetSecrets", GetSecrets);

@@ -54,6 +54,7 @@ struct ServeFlags {
   double first_byte_timeout = 10;
   std::string metrics_listen;  // empty: no metrics listener
   std::string backup_every = "1d";
+  std::string audit = "on";
   std::string log_format = "text";
   bool self_signed = false;
   std::string config_file;  // expanded by WithConfigFile before parsing; an option for --help
@@ -149,6 +150,9 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
                     "write a line per API request to this file (- for standard error)");
   serve->add_option("--metrics-listen", f.metrics_listen,
                     "HOST:PORT serving GET /metrics (Prometheus), unauthenticated; off by default");
+  serve->add_option("--audit", f.audit, "on: record secrets calls and changes (SPEC 16); off")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   serve->add_option("--backup-dir", o.backup_dir,
                     "take scheduled backups into this directory (SQLite only); off by default");
   serve
@@ -158,6 +162,18 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
   serve->add_option("--backup-keep", o.backup_keep, "scheduled backups kept (the oldest go first)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+}
+
+// Unix seconds, or UTC as YYYY-MM-DDTHH:MM:SSZ.
+int64_t ParseTime(const std::string& text, const std::string& flag) {
+  if (const auto seconds = common::ParseStrictInt64(text); seconds && *seconds >= 0)
+    return *seconds;
+  std::tm utc{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  if (end == nullptr || *end != '\0') {
+    throw UsageError(flag + " must be Unix seconds or YYYY-MM-DDTHH:MM:SSZ, got '" + text + "'");
+  }
+  return static_cast<int64_t>(timegm(&utc));
 }
 
 // "90", "90s", "15m", "6h", "1d" → seconds; at least one second.
@@ -219,6 +235,7 @@ void FinishServe(ServeOptions& o, const ServeFlags& f) {
   o.log_format = f.log_format == "json" ? LogFormat::kJson : LogFormat::kText;
   if (!f.metrics_listen.empty()) o.metrics_server = MetricsServerOptions(f.metrics_listen, o);
   o.backup_every = ParseDuration(f.backup_every, "--backup-every");
+  o.audit = f.audit == "on";
   if (!o.backup_dir.empty() && !o.storage.postgres_url.empty()) {
     throw UsageError("--backup-dir backs up SQLite only; back PostgreSQL up with pg_dump");
   }
@@ -366,6 +383,20 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   AddStorage(*restore_cmd, restore.storage);
   restore_cmd->add_option("--from", restore.from, "the backup file")->required();
 
+  auto* audit =
+      app.add_subcommand("audit", "read and check the audit log")->require_subcommand(1, 1);
+  AuditListOptions audit_list;
+  std::string audit_since;
+  auto* audit_list_cmd = audit->add_subcommand("list", "print records as JSON lines");
+  AddStorage(*audit_list_cmd, audit_list.storage);
+  audit_list_cmd->add_option("--since", audit_since,
+                             "records from this time on: Unix seconds or YYYY-MM-DDTHH:MM:SSZ");
+  audit_list_cmd->add_option("--application", audit_list.application_id, "one application's id");
+  AuditVerifyOptions audit_verify;
+  auto* audit_verify_cmd =
+      audit->add_subcommand("verify", "check the hash chain; exit 1 naming the first bad record");
+  AddStorage(*audit_verify_cmd, audit_verify.storage);
+
   std::vector<std::string> args = WithConfigFile(std::vector<std::string>(argv, argv + argc));
   // CLI11 parses a reversed vector (it pops from the back) without the program name.
   std::reverse(args.begin(), args.end());
@@ -397,6 +428,11 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   if (migrate_cmd->parsed()) return migrate;
   if (backup_cmd->parsed()) return backup;
   if (restore_cmd->parsed()) return restore;
+  if (audit_list_cmd->parsed()) {
+    if (!audit_since.empty()) audit_list.since = ParseTime(audit_since, "--since");
+    return audit_list;
+  }
+  if (audit_verify_cmd->parsed()) return audit_verify;
   return app_create;
 }
 

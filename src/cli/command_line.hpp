@@ -7,10 +7,10 @@
 
 namespace coffer::cli {
 
-using Command =
-    std::variant<ServeOptions, AccountCreateOptions, AccountApiKeyOptions, KeyCreateOptions,
-                 KeyListOptions, KeyDeleteOptions, AppCreateOptions, MasterKeyGenerateOptions,
-                 MasterKeyRotateOptions, MigrateOptions, BackupOptions, RestoreOptions>;
+using Command = std::variant<ServeOptions, AccountCreateOptions, AccountApiKeyOptions,
+                             KeyCreateOptions, KeyListOptions, KeyDeleteOptions, AppCreateOptions,
+                             MasterKeyGenerateOptions, MasterKeyRotateOptions, MigrateOptions,
+                             BackupOptions, RestoreOptions, AuditListOptions, AuditVerifyOptions>;
 
 // The command line is wrong: print `what()` as one line and exit with status 2.
 class UsageError : public std::runtime_error {

@@ -33,6 +33,9 @@ struct ServeOptions {
   bool plain_http = false;      // otherwise TLS (self-signed in DATA/tls/ unless files are given)
   std::string master_key_file;  // empty: DATA/master.key
   std::string log_level = "info";
+  // Record every secrets call and application change in the audit log (SPEC 16); off only for
+  // measurements and throwaway test servers.
+  bool audit = true;
   LogFormat log_format = LogFormat::kText;
   // One line per API request to this file ("-": standard error); empty: no access log.
   std::string access_log;
@@ -109,6 +112,18 @@ struct BackupOptions {
 struct RestoreOptions {
   StorageOptions storage;
   std::string from;
+};
+
+// `coffer audit list [--since TIME] [--application ID]` (SPEC 16).
+struct AuditListOptions {
+  StorageOptions storage;
+  int64_t since = 0;  // Unix seconds
+  std::optional<int64_t> application_id;
+};
+
+// `coffer audit verify`.
+struct AuditVerifyOptions {
+  StorageOptions storage;
 };
 
 struct MasterKeyRotateOptions {

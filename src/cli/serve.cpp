@@ -16,6 +16,7 @@
 #include "api/key_value_methods.hpp"
 #include "api/router.hpp"
 #include "api/secret_methods.hpp"
+#include "cli/audit_commands.hpp"
 #include "cli/backup.hpp"
 #include "cli/bootstrap.hpp"
 #include "cli/data_dir.hpp"
@@ -206,8 +207,12 @@ int RunServe(const ServeOptions& o) {
     });
   });
   auto tls = TlsContext(o);
-  const auto credentials = Startup(
-      "first start", [&] { return BootstrapOwner(store->accounts(), clock, o.storage.data_dir); });
+  service::AuditTrail audit_trail(store->audit(), clock);
+  const auto credentials = Startup("first start", [&] {
+    const auto audited = audit_trail.Attach([] { return OperatorEvent("first start", 0); });
+    return BootstrapOwner(store->accounts(), clock, o.storage.data_dir);
+  });
+  if (!o.audit) spdlog::warn("the audit log is off (--audit off): secrets calls are not recorded");
 
   auth::Authenticator authenticator(store->accounts(), clock, o.auth, &metrics);
   service::Applications applications(store->applications(), clock, o.applications);
@@ -232,7 +237,8 @@ int RunServe(const ServeOptions& o) {
                        std::move(access_log_writer));
     observers.Add(*access_log);
   }
-  const api::Router router(methods, authenticator, store->meta(), router_options, &observers);
+  const api::Router router(methods, authenticator, store->meta(), router_options, &observers,
+                           o.audit ? &audit_trail : nullptr);
   RegisterProcessMetrics(metrics, server);
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval, SweepMetrics(metrics));

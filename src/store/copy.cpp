@@ -20,6 +20,7 @@ enum class Column {
   kText,
   kBytes,
   kOptionalBytes,
+  kOptionalInt,
   kBool,   // SQLite 0/1 -> boolean
   kRoles,  // SQLite "Owner,Developer" -> text[]
 };
@@ -77,6 +78,14 @@ const std::vector<Table>& Tables() {
        {Column::kInt, Column::kInt, Column::kText, Column::kBytes, Column::kOptionalBytes,
         Column::kInt, Column::kInt},
        "secret_ids"},
+      // The chain as it is: its hashes stay valid, and audit_head follows it
+      // (CopySqliteToPostgres).
+      {"audit_log",
+       "SELECT seq, time, application_id, entry, prev_hash, hash FROM audit_log ORDER BY seq",
+       "INSERT INTO audit_log (seq, time, application_id, entry, prev_hash, hash) "
+       "VALUES ($1, $2, $3, $4, $5, $6)",
+       {Column::kInt, Column::kInt, Column::kOptionalInt, Column::kText, Column::kText,
+        Column::kText}},
   };
   return tables;
 }
@@ -92,6 +101,9 @@ postgres::Param ParamOf(const sqlite::StatementUse& row, int index, Column colum
     case Column::kOptionalBytes:
       return row.IsNull(index) ? postgres::Param::OptionalBytes(std::nullopt)
                                : postgres::Param::Bytes(row.Text(index));
+    case Column::kOptionalInt:
+      return row.IsNull(index) ? postgres::Param::OptionalInt(std::nullopt)
+                               : postgres::Param::Int(row.Int(index));
     case Column::kBool:
       return postgres::Param::Bool(row.Int(index) != 0);
     case Column::kRoles: {
@@ -138,8 +150,8 @@ CopiedRows CopySqliteToPostgres(const StorageOptions& from, const StorageOptions
   const CopiedRows copied = target.Transact([&](postgres::Connection& out) {
     // No node may write while the copy runs; the target must hold nothing at all.
     out.Script(
-        "LOCK TABLE accounts, service_keys, applications, kv_items, meta, data_keys, secrets "
-        "IN EXCLUSIVE MODE");
+        "LOCK TABLE accounts, service_keys, applications, kv_items, meta, data_keys, secrets, "
+        "audit_log, audit_head IN EXCLUSIVE MODE");
     for (const Table& table : Tables()) {
       if (CountRows(out, table.name) != 0) {
         throw StoreError(std::string("the PostgreSQL database is not empty: table ") + table.name +
@@ -167,6 +179,11 @@ CopiedRows CopySqliteToPostgres(const StorageOptions& from, const StorageOptions
           }
         }
         rows.emplace_back(table.name, count);
+      }
+      sqlite::StatementUse head(in, "SELECT seq, hash FROM audit_head");
+      if (head.Step()) {
+        out.Exec("UPDATE audit_head SET seq = $1, hash = $2",
+                 {postgres::Param::Int(head.Int(0)), postgres::Param::Text(head.Text(1))});
       }
       return rows;
     });

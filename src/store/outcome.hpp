@@ -92,4 +92,18 @@ class StoreUnavailable : public StoreError {
   using StoreError::StoreError;
 };
 
+// Whether a write's answer is a success, so that the write commits (and carries an open
+// AuditScope's record); any other answer rolls back, so an outcome other than kOk never leaves
+// a change behind.
+inline bool Succeeded(Outcome outcome) { return outcome == Outcome::kOk; }
+inline bool Succeeded(const SelectionOutcome& outcome) { return outcome.outcome == Outcome::kOk; }
+template <typename T>
+bool Succeeded(const Result<T>& result) {
+  return result.ok();
+}
+template <typename T>
+bool Succeeded(const T&) {
+  return true;
+}
+
 }  // namespace coffer::store

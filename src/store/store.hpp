@@ -2,6 +2,7 @@
 
 #include "store/accounts.hpp"
 #include "store/applications.hpp"
+#include "store/audit.hpp"
 #include "store/key_value.hpp"
 #include "store/meta.hpp"
 #include "store/outcome.hpp"
@@ -30,6 +31,7 @@ class Store {
   virtual KeyValueStore& key_value() = 0;
   virtual SecretStore& secrets() = 0;
   virtual MetaStore& meta() = 0;
+  virtual AuditStore& audit() = 0;
 };
 
 }  // namespace coffer::store

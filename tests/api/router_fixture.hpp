@@ -51,8 +51,10 @@ class RouterTest : public ::testing::Test {
     UseOptions(RouterOptions{});
   }
 
-  void UseOptions(RouterOptions options, CallObserver* observer = nullptr) {
-    router_ = std::make_unique<Router>(methods_, authenticator_, store_->meta(), options, observer);
+  void UseOptions(RouterOptions options, CallObserver* observer = nullptr,
+                  service::AuditTrail* audit = nullptr) {
+    router_ = std::make_unique<Router>(methods_, authenticator_, store_->meta(), options, observer,
+                                       audit);
   }
 
   static store::ServiceKey Key(std::string id, std::vector<std::string> roles) {

@@ -78,12 +78,20 @@ describe('coffer migrate', { skip }, () => {
 
   test('copies everything; nodes on PostgreSQL answer as the SQLite server did', async () => {
     const db = await newDatabase();
+    const audited = await runCoffer(['audit', 'list', '--data', data]);
+    const records = audited.stdout.split('\n').filter(Boolean).length;
+    assert.ok(records > 0);
     const r = await migrate(db.url);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.json.result, 1);
     assert.deepEqual(r.json.copied, {
       accounts: 1, service_keys: 1, applications: 2, kv_items: 10, meta: 1, data_keys: 2, secrets: 10,
+      audit_log: records,
     });
+    // The audit chain came along whole, its head included.
+    const verified = await runCoffer(['audit', 'verify', '--postgres', db.url]);
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.equal(verified.json.records, records);
     // Another node: its own data directory, the same master key, the copied credentials work.
     const nodeDir = path.join(root, 'node');
     fs.mkdirSync(nodeDir, { mode: 0o700 });

@@ -60,6 +60,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
   KeyValueStore& key_value() { return store_->key_value(); }
   SecretStore& secrets() { return store_->secrets(); }
   MetaStore& meta() { return store_->meta(); }
+  AuditStore& audit() { return store_->audit(); }
 
   static ServiceKey Key(std::string key_id, int64_t account_id = 0,
                         std::vector<std::string> roles = {"Owner"}) {

@@ -76,6 +76,10 @@ Param Param::OptionalText(const std::optional<std::string>& value) {
   return value ? Text(*value) : Param("", true, false);
 }
 
+Param Param::OptionalInt(const std::optional<int64_t>& value) {
+  return value ? Int(*value) : Param("", true, false);
+}
+
 Param Param::OptionalBool(const std::optional<bool>& value) {
   return value ? Bool(*value) : Param("", true, false);
 }

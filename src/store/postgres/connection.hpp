@@ -51,6 +51,7 @@ class Param {
   static Param OptionalBytes(const std::optional<std::string>& value);
   static Param OptionalText(const std::optional<std::string>& value);
   static Param OptionalBool(const std::optional<bool>& value);
+  static Param OptionalInt(const std::optional<int64_t>& value);
   static Param IntArray(const std::vector<int64_t>& values);
   // An array of text; every element must be text (IsText).
   static Param TextArray(const std::vector<std::string>& values);

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "common/metrics.hpp"
+#include "store/audit.hpp"
 #include "store/lookup_cache.hpp"
 #include "store/outcome.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/pool.hpp"
+#include "store/postgres/postgres_audit.hpp"
 #include "store/store_metrics.hpp"
 
 namespace coffer::store::postgres {
@@ -65,19 +67,6 @@ class Transaction {
   bool done_ = false;
 };
 
-// Whether a write's answer is a success, so that the write commits; any other answer rolls
-// back, so an outcome other than kOk never leaves a change behind.
-inline bool Succeeded(Outcome outcome) { return outcome == Outcome::kOk; }
-inline bool Succeeded(const SelectionOutcome& outcome) { return outcome.outcome == Outcome::kOk; }
-template <typename T>
-bool Succeeded(const Result<T>& result) {
-  return result.ok();
-}
-template <typename T>
-bool Succeeded(const T&) {
-  return true;
-}
-
 // The connections of one PostgreSQL store, shared by its areas. Writes are READ COMMITTED
 // transactions made serializable by explicit row locks (docs/architecture.md, "Storage on
 // PostgreSQL"); a statement on its own is its own transaction and sees one snapshot. A commit
@@ -113,13 +102,17 @@ class Database {
   }
 
   // Runs `write(Connection&)` inside one transaction on a pooled connection and commits when
-  // its answer is a success (Succeeded), else rolls back. A deadlock or serialization failure
-  // runs it again (so `write` and the callbacks it calls may run more than once); a unique
-  // violation answers kConflict when the answer type holds an Outcome; any other failure throws
-  // StoreError after the rollback.
+  // its answer is a success (Succeeded), else rolls back. With an AuditScope pending on this
+  // thread, a successful write appends the scope's record before it commits (store/audit.hpp). A
+  // deadlock or serialization failure runs it again (so `write` and the callbacks it calls may run
+  // more than once); a unique violation answers kConflict when the answer type holds an Outcome;
+  // any other failure throws StoreError after the rollback.
   template <typename F>
   auto Transact(F&& write) {
     ConfirmLookups();
+    AuditScope* audit = AuditScope::Pending();
+    const std::optional<AuditAppend> record =
+        audit != nullptr ? std::optional(audit->Make()) : std::nullopt;
     Pool::Lease lease = pool_.Acquire();
     lookups_.StatementStarting();
     const auto began = std::chrono::steady_clock::now();
@@ -127,10 +120,16 @@ class Database {
       auto answer = Attempt([&] {
         Transaction transaction(*lease);
         auto answer = write(*lease);
-        if (Succeeded(answer)) transaction.Commit();
+        if (Succeeded(answer)) {
+          if (record) AppendAuditRow(*lease, *record, audit->chain());
+          transaction.Commit();
+        }
         return answer;
       });
-      if (Succeeded(answer)) NoteCommit(began);
+      if (Succeeded(answer)) {
+        NoteCommit(began);
+        if (audit != nullptr) audit->set_appended();
+      }
       return answer;
     } catch (...) {
       if (commits_.failed != nullptr) commits_.failed->Add();

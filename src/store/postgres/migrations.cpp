@@ -91,6 +91,23 @@ constexpr const char* kMigrations[] = {
         AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
         FOR EACH STATEMENT EXECUTE FUNCTION next_lookup_generation();
     )sql",
+    // 3: the audit log (SPEC 16, store/audit.hpp). audit_head's one row is locked by every
+    // append until its transaction ends, so appends from every node form one chain.
+    R"sql(
+      CREATE TABLE audit_log (
+        seq bigint PRIMARY KEY,
+        time bigint NOT NULL,
+        application_id bigint,
+        entry text NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL);
+      CREATE INDEX audit_log_by_time ON audit_log (time);
+      CREATE TABLE audit_head (
+        only_row integer PRIMARY KEY CHECK (only_row = 1),
+        seq bigint NOT NULL,
+        hash text NOT NULL);
+      INSERT INTO audit_head (only_row, seq, hash) VALUES (1, 0, repeat('0', 64));
+    )sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

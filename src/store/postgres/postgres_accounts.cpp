@@ -105,7 +105,7 @@ std::optional<Account> PostgresAccounts::FindByEmail(std::string_view email) {
 }
 
 Outcome PostgresAccounts::SetApiKeyHash(int64_t account_id, const std::string& hash) {
-  return db_.Run([&](Connection& c) {
+  return db_.Transact([&](Connection& c) {
     const Rows updated = c.Exec("UPDATE accounts SET api_key_hash = $1 WHERE id = $2",
                                 {Param::Text(hash), Param::Int(account_id)});
     return updated.affected() > 0 ? Outcome::kOk : Outcome::kNotFound;
@@ -114,7 +114,7 @@ Outcome PostgresAccounts::SetApiKeyHash(int64_t account_id, const std::string& h
 
 Outcome PostgresAccounts::AddKey(const ServiceKey& key) {
   // One statement: the account check and the insert see one snapshot.
-  return db_.Run([&](Connection& c) {
+  return db_.Transact([&](Connection& c) {
     const Rows counts = c.Exec(
         "WITH account AS (SELECT id FROM accounts WHERE id = $2), "
         "added AS (INSERT INTO service_keys (key_id, account_id, public_key_pem, roles, "
@@ -153,7 +153,7 @@ std::vector<ServiceKey> PostgresAccounts::ListKeys(int64_t account_id) {
 
 Outcome PostgresAccounts::DeleteKey(std::string_view key_id) {
   if (!IsText(key_id)) return Outcome::kNotFound;
-  return db_.Run([&](Connection& c) {
+  return db_.Transact([&](Connection& c) {
     const Rows deleted =
         c.Exec("DELETE FROM service_keys WHERE key_id = $1", {Param::Text(key_id)});
     return deleted.affected() > 0 ? Outcome::kOk : Outcome::kNotFound;

@@ -87,7 +87,7 @@ Result<Application> PostgresApplications::Update(int64_t account_id, int64_t id,
                                                  const ApplicationChanges& changes) {
   // One statement: an UPDATE that waited for a concurrent one re-reads the row it changed, so
   // coalesce() keeps that update's fields (NULL = keep the field as it is now).
-  return db_.Run([&](Connection& c) -> Result<Application> {
+  return db_.Transact([&](Connection& c) -> Result<Application> {
     const Rows updated = c.Exec(
         "UPDATE applications SET short_name = coalesce($1, short_name), "
         "secure_record_storage = coalesce($2, secure_record_storage), modified = $3 "

@@ -8,7 +8,8 @@ PostgresStore::PostgresStore(PostgresOptions options)
       applications_(*database_),
       key_value_(*database_),
       secrets_(*database_),
-      meta_(*database_) {}
+      meta_(*database_),
+      audit_(*database_) {}
 
 PostgresStore::~PostgresStore() = default;
 

@@ -5,6 +5,7 @@
 #include "store/postgres/database.hpp"
 #include "store/postgres/postgres_accounts.hpp"
 #include "store/postgres/postgres_applications.hpp"
+#include "store/postgres/postgres_audit.hpp"
 #include "store/postgres/postgres_key_value.hpp"
 #include "store/postgres/postgres_meta.hpp"
 #include "store/postgres/postgres_secrets.hpp"
@@ -27,6 +28,7 @@ class PostgresStore final : public Store {
   KeyValueStore& key_value() override { return key_value_; }
   SecretStore& secrets() override { return secrets_; }
   MetaStore& meta() override { return meta_; }
+  AuditStore& audit() override { return audit_; }
 
   // Database connections open now (at most the pool size).
   std::size_t open_connections() const { return database_->open_connections(); }
@@ -39,6 +41,7 @@ class PostgresStore final : public Store {
   PostgresKeyValue key_value_;
   PostgresSecrets secrets_;
   PostgresMeta meta_;
+  PostgresAudit audit_;
 };
 
 }  // namespace coffer::store::postgres

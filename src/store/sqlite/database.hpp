@@ -12,10 +12,12 @@
 
 #include "common/completion.hpp"
 #include "common/metrics.hpp"
+#include "store/audit.hpp"
 #include "store/lookup_cache.hpp"
 #include "store/meta.hpp"
 #include "store/outcome.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/sqlite_audit.hpp"
 #include "store/sqlite/write_queue.hpp"
 
 namespace coffer::store::sqlite {
@@ -71,9 +73,36 @@ class Database {
   // returns once it is durable. If `write` throws, its changes are rolled back alone and the
   // exception rethrown, except that a write returning an outcome answers kConflict when one of
   // its statements broke a uniqueness rule.
+  //
+  // With an AuditScope pending on this thread, a successful write also appends the scope's
+  // record in its own savepoint (store/audit.hpp); if that fails, the write fails with it.
   template <typename F>
   auto Write(F&& write) {
     ConfirmLookups();
+    if (AuditScope* scope = AuditScope::Pending()) {
+      const AuditAppend record = scope->Make();  // on this thread: the call as known now
+      if constexpr (std::is_void_v<decltype(write(std::declval<Connection&>()))>) {
+        Submit([&](Connection& c) {
+          write(c);
+          AppendAuditRow(c, record, scope->chain());
+        });
+        scope->set_appended();
+      } else {
+        auto answer = Submit([&](Connection& c) {
+          auto result = write(c);
+          if (Succeeded(result)) AppendAuditRow(c, record, scope->chain());
+          return result;
+        });
+        if (Succeeded(answer)) scope->set_appended();
+        return answer;
+      }
+    }
+    return Submit(std::forward<F>(write));
+  }
+
+  // Write() without the audit scope: the group commit, and kConflict for a uniqueness rule.
+  template <typename F>
+  auto Submit(F&& write) {
     using Answer = decltype(write(std::declval<Connection&>()));
     if constexpr (std::is_constructible_v<Answer, Outcome>) {
       try {

@@ -91,6 +91,24 @@ constexpr const char* kMigrations[] = {
       CREATE TRIGGER applications_deleted AFTER DELETE ON applications
         BEGIN UPDATE lookup_generation SET value = value + 1; END;
     )sql",
+    // 5: the audit log (SPEC 16, store/audit.hpp): records numbered from 1, each with the hash
+    // of the one before; audit_head is the last one's number and hash, written with it.
+    R"sql(
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        application_id INTEGER,
+        entry TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL);
+      CREATE INDEX audit_log_by_time ON audit_log (time);
+      CREATE TABLE audit_head (
+        only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL);
+      INSERT INTO audit_head (only_row, seq, hash)
+        VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+    )sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

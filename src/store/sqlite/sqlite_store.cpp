@@ -8,7 +8,8 @@ SqliteStore::SqliteStore(SqliteOptions options)
       applications_(*database_),
       key_value_(*database_),
       secrets_(*database_),
-      meta_(*database_) {}
+      meta_(*database_),
+      audit_(*database_) {}
 
 SqliteStore::~SqliteStore() = default;
 

@@ -27,6 +27,7 @@ class SqliteStore final : public Store {
   KeyValueStore& key_value() override { return key_value_; }
   SecretStore& secrets() override { return secrets_; }
   MetaStore& meta() override { return meta_; }
+  AuditStore& audit() override { return audit_; }
 
   // Group-commit statistics: batches committed and writes they held.
   std::size_t committed_batches() const { return database_->committed_batches(); }
@@ -40,6 +41,7 @@ class SqliteStore final : public Store {
   SqliteKeyValue key_value_;
   SqliteSecrets secrets_;
   SqliteMeta meta_;
+  SqliteAudit audit_;
 };
 
 }  // namespace coffer::store::sqlite

@@ -1,0 +1,146 @@
+#include "service/audit_trail.hpp"
+
+#include <boost/json.hpp>
+
+#include "crypto/digest.hpp"
+
+namespace coffer::service {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr int64_t kPage = 1000;
+
+std::string Problem(int64_t seq, const std::string& what) {
+  return "record " + std::to_string(seq) + " " + what;
+}
+
+// The record's problem, or "" when `row` is what its entry, its place and the previous hash say.
+std::string CheckRow(const store::AuditRow& row, int64_t expected_seq,
+                     const std::string& prev_hash) {
+  if (row.seq != expected_seq) {
+    return Problem(expected_seq, "is missing (the next stored is " + std::to_string(row.seq) + ")");
+  }
+  if (row.prev_hash != prev_hash) {
+    return Problem(row.seq,
+                   "does not follow the record before it: a record before it was "
+                   "removed, inserted or changed");
+  }
+  if (AuditTrail::Hash(row.prev_hash, row.seq, row.entry) != row.hash) {
+    return Problem(row.seq, "was changed: its hash does not match its content");
+  }
+  boost::system::error_code ec;
+  const json::value entry = json::parse(row.entry, ec);
+  if (ec || !entry.is_object()) return Problem(row.seq, "was changed: its entry is not JSON");
+  const auto& members = entry.as_object();
+  const auto* time = members.if_contains("time");
+  const auto* app = members.if_contains("application_id");
+  const bool time_ok = time != nullptr && time->is_int64() && time->as_int64() == row.time;
+  const bool app_ok =
+      app != nullptr &&
+      (row.application_id ? app->is_int64() && app->as_int64() == *row.application_id
+                          : app->is_null());
+  if (!time_ok || !app_ok)
+    return Problem(row.seq, "was changed: its columns differ from its entry");
+  return "";
+}
+
+}  // namespace
+
+AuditTrail::AuditTrail(store::AuditStore& store, const common::Clock& clock)
+    : store_(store), clock_(clock) {}
+
+std::string AuditTrail::Entry(const AuditEvent& event) {
+  json::array secrets;
+  for (const auto& secret : event.secrets) secrets.emplace_back(secret);
+  json::object entry;
+  entry["time"] = event.time;
+  entry["account_id"] = event.account_id;
+  entry["key_id"] = event.key_id;
+  entry["client"] = event.client;
+  entry["method"] = event.method;
+  entry["application_id"] =
+      event.application_id ? json::value(*event.application_id) : json::value(nullptr);
+  entry["secrets"] = std::move(secrets);
+  entry["code"] = event.error_code;
+  return json::serialize(entry);
+}
+
+std::string AuditTrail::Hash(const std::string& prev_hash, int64_t seq, const std::string& entry) {
+  return crypto::Sha256Hex(prev_hash + "\n" + std::to_string(seq) + "\n" + entry);
+}
+
+store::AuditAppend AuditTrail::Stored(AuditEvent event) const {
+  if (event.time == 0) event.time = clock_.NowSeconds();
+  return store::AuditAppend{event.time, event.application_id, Entry(event)};
+}
+
+void AuditTrail::Record(const AuditEvent& event) { store_.Append(Stored(event), &Hash); }
+
+void AuditTrail::RecordAsync(const AuditEvent& event,
+                             std::function<void(std::exception_ptr)> done) {
+  store_.AppendAsync(Stored(event), &Hash, std::move(done));
+}
+
+std::unique_ptr<store::AuditScope> AuditTrail::Attach(std::function<AuditEvent()> event) {
+  return std::make_unique<store::AuditScope>(
+      [this, event = std::move(event)] { return Stored(event()); }, &Hash);
+}
+
+void AuditTrail::List(int64_t since, std::optional<int64_t> application,
+                      const std::function<void(const std::string&)>& each) {
+  for (int64_t after = 0;;) {
+    const auto rows = store_.Rows(after, kPage);
+    for (const auto& row : rows) {
+      after = row.seq;
+      if (row.time < since || (application && row.application_id != application)) continue;
+      json::object line{{"seq", row.seq}, {"hash", row.hash}};
+      boost::system::error_code ec;
+      const json::value entry = json::parse(row.entry, ec);
+      if (!ec && entry.is_object()) {
+        for (const auto& member : entry.as_object()) line.insert(member);
+      } else {
+        line["entry"] = row.entry;  // shown as stored; `verify` names it
+      }
+      each(json::serialize(line));
+    }
+    if (static_cast<int64_t>(rows.size()) < kPage) return;
+  }
+}
+
+AuditVerdict AuditTrail::Verify() {
+  AuditVerdict verdict;
+  std::string prev_hash = store::kAuditGenesis;
+  int64_t last = 0;
+  for (;;) {
+    const auto rows = store_.Rows(last, kPage);
+    for (const auto& row : rows) {
+      if (std::string problem = CheckRow(row, last + 1, prev_hash); !problem.empty()) {
+        verdict.intact = false;
+        verdict.first_bad = row.seq == last + 1 ? row.seq : last + 1;
+        verdict.problem = std::move(problem);
+        return verdict;
+      }
+      last = row.seq;
+      prev_hash = row.hash;
+      ++verdict.records;
+    }
+    if (static_cast<int64_t>(rows.size()) < kPage) break;
+  }
+  const store::AuditHead head = store_.Head();
+  if (head.seq != last || head.hash != prev_hash) {
+    verdict.intact = false;
+    verdict.first_bad = last + 1;
+    verdict.problem = head.seq > last
+                          ? "the log ends at record " + std::to_string(last) +
+                                " but its head says " + std::to_string(head.seq) +
+                                ": the records after " + std::to_string(last) + " were removed"
+                          : "the head does not match record " + std::to_string(last) +
+                                ": the head or the last records were changed";
+  }
+  verdict.head_hash = prev_hash;
+  return verdict;
+}
+
+}  // namespace coffer::service
