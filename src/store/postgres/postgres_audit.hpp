@@ -1,5 +1,11 @@
 #pragma once
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "store/audit.hpp"
 #include "store/postgres/connection.hpp"
 
@@ -12,17 +18,41 @@ class Database;
 // it and moves the head.
 void AppendAuditRow(Connection& c, const AuditAppend& record, const AuditChain& chain);
 
-// The audit log in the PostgreSQL database, one chain for every node.
+// The audit log in the PostgreSQL database, one chain for every node. Appends of this node are
+// grouped: a thread of its own writes every record waiting at that moment (up to kMaxBatch) in
+// one transaction, so concurrent appends share one lock of the head and one commit instead of
+// queueing on the head one commit at a time.
 class PostgresAudit final : public AuditStore {
  public:
-  explicit PostgresAudit(Database& db) : db_(db) {}
+  explicit PostgresAudit(Database& db);
+  // Writes the records still waiting, then stops the thread.
+  ~PostgresAudit() override;
+  PostgresAudit(const PostgresAudit&) = delete;
+  PostgresAudit& operator=(const PostgresAudit&) = delete;
 
   void Append(const AuditAppend& record, const AuditChain& chain) override;
+  void AppendAsync(AuditAppend record, AuditChain chain,
+                   std::function<void(std::exception_ptr)> done) override;
   std::vector<AuditRow> Rows(int64_t after_seq, int64_t limit) override;
   AuditHead Head() override;
 
  private:
+  struct Pending {
+    AuditAppend record;
+    AuditChain chain;
+    std::function<void(std::exception_ptr)> done;
+  };
+  static constexpr std::size_t kMaxBatch = 256;
+
+  void Loop();
+  void WriteBatch(std::vector<Pending>& batch);
+
   Database& db_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;  // guarded by mutex_
+  bool stopping_ = false;      // guarded by mutex_
+  std::thread thread_;         // last: starts once the rest is ready
 };
 
 }  // namespace coffer::store::postgres
