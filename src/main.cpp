@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/audit_commands.hpp"
@@ -29,13 +30,22 @@ service::AuditEvent OperatorChange(const Options& o) {
   } else if constexpr (std::is_same_v<Options, cli::KeyCreateOptions>) {
     return cli::OperatorEvent("key create", o.account_id);
   } else if constexpr (std::is_same_v<Options, cli::KeyDeleteOptions>) {
-    return cli::OperatorEvent("key delete", 0);
+    return cli::OperatorEvent("key delete", 0, {"key:" + o.key_id});
   } else if constexpr (std::is_same_v<Options, cli::AppCreateOptions>) {
-    return cli::OperatorEvent("app create", o.account_id);
+    return cli::OperatorEvent("app create", o.account_id, {"application_name:" + o.name});
   } else if constexpr (std::is_same_v<Options, cli::MasterKeyRotateOptions>) {
     return cli::OperatorEvent("master-key rotate", 0);
   } else {
     return cli::OperatorEvent("operator command", 0);
+  }
+}
+
+// Throws unless `storage` names an existing SQLite store (or any PostgreSQL one).
+void RequireStore(const cli::StorageOptions& storage) {
+  if (!storage.postgres_url.empty()) return;
+  const std::string path = cli::StorageIn(storage.data_dir).sqlite_path;
+  if (!std::filesystem::is_regular_file(path)) {
+    throw std::runtime_error("no Coffer store at " + path);
   }
 }
 
@@ -65,6 +75,10 @@ int RunOperatorCommand(const cli::Command& command) {
           cli::RestoreCommand(o, std::cout);
           return 0;
         } else {
+          if constexpr (std::is_same_v<Options, cli::AuditListOptions> ||
+                        std::is_same_v<Options, cli::AuditVerifyOptions>) {
+            RequireStore(o.storage);  // reading a log never creates a store
+          }
           auto store = OpenStore(o.storage);
           service::AuditTrail trail(store->audit(), clock);
           if constexpr (std::is_same_v<Options, cli::AuditListOptions>) {

@@ -25,6 +25,7 @@ struct CallRecord {
   // secrets it named ("id:…", "name:…"), and whether its write carried its record already.
   bool audited = false;
   std::vector<std::string> secrets = {};
+  std::vector<std::string> named = {};  // the applications it named: "application_id:…", …
   bool audit_appended = false;
 };
 

@@ -50,14 +50,17 @@ std::optional<std::string_view> PathMethod(std::string_view path) {
 }
 
 service::AuditEvent EventOf(const CallRecord& record) {
-  return service::AuditEvent{.time = 0,
-                             .account_id = record.account_id,
-                             .key_id = record.key_id,
-                             .client = record.client,
-                             .method = std::string(record.method),
-                             .application_id = record.application_id,
-                             .secrets = record.secrets,
-                             .error_code = record.error_code};
+  return service::AuditEvent{
+      .time = 0,
+      .account_id = record.account_id,
+      .key_id = record.key_id,
+      .client = record.client,
+      .method = std::string(record.method),
+      .application_id = record.application_id,
+      // What a caller who did not authenticate named is not kept.
+      .secrets = record.account_id != 0 ? record.secrets : std::vector<std::string>(),
+      .named = record.account_id != 0 ? record.named : std::vector<std::string>(),
+      .error_code = record.error_code};
 }
 
 std::string Hex(std::string_view bytes) {
@@ -70,12 +73,13 @@ std::string Hex(std::string_view bytes) {
   return hex;
 }
 
-// What an audited call named of its secrets: its `secret_id` and `secret_name` parameters as
-// given (a list, or `all`), each cut to a bounded length. Never a value or a description.
-std::vector<std::string> SecretsNamed(const Params& params) {
+// What an audited call named of `which` parameters (its secrets, its applications) as given (a
+// list, or `all`), each cut to a bounded length. Never a value or a description.
+std::vector<std::string> Named(const Params& params,
+                               std::initializer_list<std::pair<const char*, const char*>> which) {
   constexpr std::size_t kMostBytes = 512;
   std::vector<std::string> named;
-  for (const auto& [param, prefix] : {std::pair{"secret_id", "id:"}, {"secret_name", "name:"}}) {
+  for (const auto& [param, prefix] : which) {
     if (const std::string* value = params.Find(param); value != nullptr && !value->empty()) {
       const std::string cut = value->substr(0, kMostBytes);
       // A name that is not UTF-8 is refused by the method; the record keeps it as hex, since
@@ -230,7 +234,11 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
   std::unique_ptr<store::AuditScope> audit_scope;
   if (audit_ != nullptr && method->audited) {
     record.audited = true;
-    record.secrets = SecretsNamed(decoded.params);
+    record.secrets = Named(decoded.params, {{"secret_id", "id:"}, {"secret_name", "name:"}});
+    record.named =
+        Named(decoded.params, {{"application_id", "application_id:"},
+                               {"application_name", "application_name:"},
+                               {"required_application_name", "required_application_name:"}});
     // The call's write, if it makes one and it succeeds, carries the record (store/audit.hpp).
     audit_scope = audit_->Attach([&record] { return EventOf(record); });
   }

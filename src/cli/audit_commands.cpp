@@ -4,7 +4,8 @@
 
 namespace coffer::cli {
 
-service::AuditEvent OperatorEvent(std::string command, int64_t account_id) {
+service::AuditEvent OperatorEvent(std::string command, int64_t account_id,
+                                  std::vector<std::string> named) {
   return service::AuditEvent{.time = 0,
                              .account_id = account_id,
                              .key_id = "operator",
@@ -12,6 +13,7 @@ service::AuditEvent OperatorEvent(std::string command, int64_t account_id) {
                              .method = std::move(command),
                              .application_id = std::nullopt,
                              .secrets = {},
+                             .named = std::move(named),
                              .error_code = 0};
 }
 

@@ -10,7 +10,9 @@
 namespace coffer::cli {
 
 // What an operator command's change records (SPEC 16): key id "operator", no client address.
-service::AuditEvent OperatorEvent(std::string command, int64_t account_id);
+// `named`: what it names besides the account ("key:<id>", "application_name:<name>").
+service::AuditEvent OperatorEvent(std::string command, int64_t account_id,
+                                  std::vector<std::string> named = {});
 
 // `coffer audit list`: the records from --since on (of --application when given), one JSON object
 // per line.

@@ -62,6 +62,19 @@ void ApplyRetention(const std::string& dir, int keep) {
   }
 }
 
+// Partial files a backup interrupted by a crash or a kill left behind (never a finished one).
+void RemoveLeftovers(const std::string& dir) {
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(kScheduledPrefix) || name.find(".db.partial-") == std::string::npos) {
+      continue;
+    }
+    std::error_code ec;
+    fs::remove(entry.path(), ec);
+    if (!ec) spdlog::info("removed an unfinished backup: {}", name);
+  }
+}
+
 }  // namespace
 
 void BackupCommand(const BackupOptions& options, std::ostream& out) {
@@ -101,11 +114,12 @@ BackupSchedule::BackupSchedule(std::string database, std::string dir, std::chron
       failed_(metrics.AddCounter("coffer_backups_total", "Scheduled backups, by how they ended.",
                                  {{"result", "failed"}})) {
   std::error_code ec;
-  fs::create_directories(dir_, ec);
+  const bool created = fs::create_directories(dir_, ec);
   if (ec || !fs::is_directory(dir_)) {
     throw std::runtime_error("cannot create the backup directory " + dir_ + ": " + ec.message());
   }
-  ::chmod(dir_.c_str(), 0700);
+  if (created) ::chmod(dir_.c_str(), 0700);  // an existing directory keeps its owner's choice
+  RemoveLeftovers(dir_);
   metrics.AddGauge("coffer_last_backup_timestamp_seconds",
                    "When the last scheduled backup succeeded (Unix time; 0: none yet).", {},
                    [this] { return last_success_.load(); });

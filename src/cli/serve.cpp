@@ -206,6 +206,12 @@ int RunServe(const ServeOptions& o) {
       server.Stop();
     });
   });
+  // The listener renders gauges that read the store and the backup schedule: however this
+  // function ends, it stops before they go.
+  struct StopListenerFirst {
+    std::unique_ptr<MetricsListener>& listener;
+    ~StopListenerFirst() { listener.reset(); }
+  } stop_listener_first{metrics_listener};
   auto tls = TlsContext(o);
   service::AuditTrail audit_trail(store->audit(), clock);
   const auto credentials = Startup("first start", [&] {
@@ -281,7 +287,6 @@ int RunServe(const ServeOptions& o) {
     router.Start(request, std::move(respond));
   };
   server.Run(std::move(tls), http::ServerCallbacks{handle, refuse, place, start});
-  metrics_listener.reset();
   spdlog::info("stopped");
   return fenced ? 1 : 0;
 }

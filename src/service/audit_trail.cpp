@@ -63,6 +63,9 @@ std::string AuditTrail::Entry(const AuditEvent& event) {
   entry["application_id"] =
       event.application_id ? json::value(*event.application_id) : json::value(nullptr);
   entry["secrets"] = std::move(secrets);
+  json::array named;
+  for (const auto& thing : event.named) named.emplace_back(thing);
+  entry["named"] = std::move(named);
   entry["code"] = event.error_code;
   return json::serialize(entry);
 }
@@ -111,33 +114,45 @@ void AuditTrail::List(int64_t since, std::optional<int64_t> application,
 
 AuditVerdict AuditTrail::Verify() {
   AuditVerdict verdict;
+  const auto fail = [&verdict](int64_t first_bad, std::string problem) {
+    verdict.intact = false;
+    verdict.first_bad = first_bad;
+    verdict.problem = std::move(problem);
+    return verdict;
+  };
+  // The head is read before and after the walk: on a live server records are appended
+  // meanwhile, and the walk may end anywhere between the two.
+  const store::AuditHead before = store_.Head();
   std::string prev_hash = store::kAuditGenesis;
   int64_t last = 0;
   for (;;) {
     const auto rows = store_.Rows(last, kPage);
     for (const auto& row : rows) {
       if (std::string problem = CheckRow(row, last + 1, prev_hash); !problem.empty()) {
-        verdict.intact = false;
-        verdict.first_bad = row.seq == last + 1 ? row.seq : last + 1;
-        verdict.problem = std::move(problem);
-        return verdict;
+        return fail(row.seq == last + 1 ? row.seq : last + 1, std::move(problem));
       }
       last = row.seq;
       prev_hash = row.hash;
+      if (last == before.seq && prev_hash != before.hash) {
+        return fail(last,
+                    Problem(last, "does not match the head: the head or the record was changed"));
+      }
       ++verdict.records;
     }
     if (static_cast<int64_t>(rows.size()) < kPage) break;
   }
-  const store::AuditHead head = store_.Head();
-  if (head.seq != last || head.hash != prev_hash) {
-    verdict.intact = false;
-    verdict.first_bad = last + 1;
-    verdict.problem = head.seq > last
-                          ? "the log ends at record " + std::to_string(last) +
-                                " but its head says " + std::to_string(head.seq) +
-                                ": the records after " + std::to_string(last) + " were removed"
-                          : "the head does not match record " + std::to_string(last) +
-                                ": the head or the last records were changed";
+  const store::AuditHead after = store_.Head();
+  const std::string at = std::to_string(last);
+  if (last < before.seq) {
+    return fail(last + 1, "the log ends at record " + at + " but its head says " +
+                              std::to_string(before.seq) + ": the records after " + at +
+                              " were removed");
+  }
+  if (last > after.seq) {
+    return fail(after.seq + 1, Problem(after.seq + 1, "lies past the head: it was inserted"));
+  }
+  if (last == after.seq && prev_hash != after.hash) {
+    return fail(last, Problem(last, "does not match the head: the head or the record was changed"));
   }
   verdict.head_hash = prev_hash;
   return verdict;

@@ -22,8 +22,10 @@ struct AuditEvent {
   std::string client;      // the peer's IP address, "" for operator commands
   std::string method;      // an API method, or an operator command such as "key create"
   std::optional<int64_t> application_id;
-  std::vector<std::string> secrets;  // what the call named: "id:7", "name:db_password", "all"
-  int error_code = 0;                // SPEC 5's code; 0 for success
+  std::vector<std::string> secrets;  // what the call named: "id:7", "name:db_password", "id:all"
+  // The other things it named: "application_id:3", "application_name:web", "key:<key id>".
+  std::vector<std::string> named;
+  int error_code = 0;  // SPEC 5's code; 0 for success
 };
 
 // What `coffer audit verify` found.

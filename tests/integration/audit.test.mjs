@@ -59,8 +59,15 @@ describe('what is recorded', () => {
     assert.equal(calls[7].account_id, 0, 'not authenticated');
     assert.deepEqual(calls[8].secrets, ['name:db']);
     assert.equal(calls[9].application_id, other.id);
+    assert.deepEqual(calls[9].named, [`application_id:${other.id}`]);
+    assert.deepEqual(calls[0].named, ['application_name:audited']);
+    assert.deepEqual(calls[7].secrets, [], 'nothing an unauthenticated caller named is kept');
     const operator = records.filter((r) => r.key_id === 'operator').map((r) => r.method);
     assert.deepEqual(operator, ['first start', 'key create']);
+    const del = await runCoffer(['key', 'delete', '--key-id', 'no-such-key', '--data', server.dataDir]);
+    assert.equal(del.code, 1);
+    const again = (await listed()).records;
+    assert.equal(again.length, records.length, 'a failed command changes nothing and is not recorded');
     assert.deepEqual(records.map((r) => r.seq), records.map((_, i) => i + 1));
     for (const secret of [value, description, 'not-audited']) assert.ok(!text.includes(secret), secret);
   });

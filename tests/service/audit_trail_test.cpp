@@ -25,6 +25,7 @@ AuditEvent Event(std::string method, std::optional<int64_t> application, int cod
                     .method = std::move(method),
                     .application_id = application,
                     .secrets = {"name:db"},
+                    .named = {},
                     .error_code = code};
 }
 
@@ -66,7 +67,8 @@ TEST_F(AuditTrailTest, TheEntryIsCanonicalJsonWithoutValues) {
   EXPECT_EQ(
       AuditTrail::Entry(event),
       R"({"time":1800000123,"account_id":1,"key_id":"key-1","client":"192.0.2.1",)"
-      R"("method":"DelSecret","application_id":3,"secrets":["id:1;2","name:a\"b"],"code":496})");
+      R"("method":"DelSecret","application_id":3,"secrets":["id:1;2","name:a\"b"],"named":[],)"
+      R"("code":496})");
   event.application_id.reset();
   EXPECT_NE(AuditTrail::Entry(event).find(R"("application_id":null)"), std::string::npos);
 }
@@ -98,6 +100,26 @@ TEST_F(AuditTrailTest, AnIntactChainVerifies) {
   EXPECT_TRUE(verdict.intact) << verdict.problem;
   EXPECT_EQ(verdict.records, 5);
   EXPECT_EQ(verdict.head_hash, Listed(0, std::nullopt).back().at("hash").as_string());
+}
+
+TEST_F(AuditTrailTest, AWellChainedRecordPastTheHeadIsNamed) {
+  RecordFive();
+  const auto last = Listed(0, std::nullopt).back();
+  const std::string prev(last.at("hash").as_string());
+  const std::string entry = AuditTrail::Entry(Event("forged", 1));
+  store::sqlite::Connection c(path_, 1000, false);
+  store::sqlite::StatementUse(c,
+                              "INSERT INTO audit_log (seq, time, application_id, entry, "
+                              "prev_hash, hash) VALUES (6, 0, 1, ?, ?, ?)")
+      .Bind(1, entry)
+      .Bind(2, prev)
+      .Bind(3, AuditTrail::Hash(prev, 6, entry))
+      .Run();
+  const AuditVerdict verdict = trail_.Verify();
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_bad, 6);
+  EXPECT_NE(verdict.problem.find("record 6 lies past the head"), std::string::npos)
+      << verdict.problem;
 }
 
 struct Tampering {

@@ -46,7 +46,12 @@ void Publish(const std::string& partial, const std::string& final) {
   SyncPath(partial, O_RDONLY);
   if (::link(partial.c_str(), final.c_str()) != 0) FailErrno("cannot create", final);
   ::unlink(partial.c_str());
-  SyncPath(DirectoryOf(final), O_RDONLY | O_DIRECTORY);
+  try {
+    SyncPath(DirectoryOf(final), O_RDONLY | O_DIRECTORY);
+  } catch (...) {
+    ::unlink(final.c_str());  // not known to be durable: no file rather than a doubtful one
+    throw;
+  }
 }
 
 // The whole database at `path` copied into the new empty file `into`, in one read transaction.

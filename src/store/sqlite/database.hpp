@@ -87,6 +87,7 @@ class Database {
           AppendAuditRow(c, record, scope->chain());
         });
         scope->set_appended();
+        return;
       } else {
         auto answer = Submit([&](Connection& c) {
           auto result = write(c);

@@ -39,12 +39,13 @@ void SqliteAudit::AppendAsync(AuditAppend record, AuditChain chain,
         return true;
       },
       [done = std::move(done)](common::Completed<bool> completed) {
+        std::exception_ptr failure;
         try {
           std::move(completed).Take();
-          done(nullptr);
         } catch (...) {
-          done(std::current_exception());
+          failure = std::current_exception();
         }
+        done(failure);  // once, outside the try: a `done` that throws is not told twice
       });
 }
 

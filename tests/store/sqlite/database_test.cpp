@@ -73,5 +73,24 @@ TEST_F(DatabaseTest, AWriteOwnedByAMissingApplicationDoesNotRun) {
   EXPECT_FALSE(ran);
 }
 
+TEST_F(DatabaseTest, AWriteInAnAuditScopeRunsOnceAndCarriesTheRecord) {
+  const auto chain = [](const std::string&, int64_t seq, const std::string&) {
+    return "hash-" + std::to_string(seq);
+  };
+  {
+    AuditScope scope([] { return AuditAppend{.time = 1, .application_id = {}, .entry = "e"}; },
+                     chain);
+    database_.Write([](Connection& c) { InsertAccount(c, "once"); });  // returns nothing
+    EXPECT_TRUE(scope.appended());
+  }
+  EXPECT_EQ(database_.Read(CountAccounts), 1) << "the write ran once";
+  EXPECT_EQ(database_.Read([](Connection& c) {
+    StatementUse count(c, "SELECT count(*) FROM audit_log");
+    count.Step();
+    return count.Int(0);
+  }),
+            1);
+}
+
 }  // namespace
 }  // namespace coffer::store::sqlite
