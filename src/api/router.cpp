@@ -10,6 +10,7 @@
 #include "api/request_decoding.hpp"
 #include "common/secure_string.hpp"
 #include "common/utf8.hpp"
+#include "crypto/digest.hpp"
 #include "store/outcome.hpp"
 
 namespace coffer::api {
@@ -63,16 +64,6 @@ service::AuditEvent EventOf(const CallRecord& record) {
       .error_code = record.error_code};
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (const unsigned char byte : bytes) {
-    hex += kDigits[byte >> 4];
-    hex += kDigits[byte & 0xf];
-  }
-  return hex;
-}
-
 // What an audited call named of `which` parameters (its secrets, its applications) as given (a
 // list, or `all`), each cut to a bounded length. Never a value or a description.
 std::vector<std::string> Named(const Params& params,
@@ -85,7 +76,7 @@ std::vector<std::string> Named(const Params& params,
       // A name that is not UTF-8 is refused by the method; the record keeps it as hex, since
       // a database text column cannot hold it.
       named.push_back(common::IsValidUtf8(cut) ? prefix + cut
-                                               : std::string(prefix) + "hex:" + Hex(cut));
+                                               : std::string(prefix) + "hex:" + crypto::ToHex(cut));
     }
   }
   return named;
@@ -185,33 +176,32 @@ std::optional<HttpResponse> Router::AfterAudit(HttpResponse answer, CallRecord& 
                                                const common::Respond* later) const {
   const service::AuditEvent event = EventOf(record);
   if (later == nullptr) {
+    std::exception_ptr failure;
     try {
       audit_->Record(event);
     } catch (...) {
-      common::WipeBytes(answer.body.data(), answer.body.size());  // may hold a secret
-      answer = AuditFailure(std::current_exception(), record);
+      failure = std::current_exception();
     }
-    Observe(record);
-    return answer;
+    return Audited(std::move(answer), failure, record);
   }
   auto held = std::make_shared<HttpResponse>(std::move(answer));
   audit_->RecordAsync(event, [this, respond = *later, held, record](std::exception_ptr failure) {
     respond([this, held, record, failure]() mutable {
-      HttpResponse out = std::move(*held);
-      if (failure) {
-        common::WipeBytes(out.body.data(), out.body.size());
-        out = AuditFailure(failure, record);
-      }
-      Observe(record);
-      return out;
+      return Audited(std::move(*held), failure, record);
     });
   });
   return std::nullopt;
 }
 
-HttpResponse Router::AuditFailure(const std::exception_ptr& failure, CallRecord& record) const {
-  // Answered as the same storage failure would be answered by the method itself.
-  return Guarded(record, [&]() -> HttpResponse { std::rethrow_exception(failure); });
+HttpResponse Router::Audited(HttpResponse answer, const std::exception_ptr& failure,
+                             CallRecord& record) const {
+  if (failure) {
+    common::WipeBytes(answer.body.data(), answer.body.size());  // may hold a secret
+    // Answered as the same storage failure would be answered by the method itself.
+    answer = Guarded(record, [&]() -> HttpResponse { std::rethrow_exception(failure); });
+  }
+  Observe(record);
+  return answer;
 }
 
 std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,

@@ -82,8 +82,10 @@ class Router {
   // (nullopt returned).
   std::optional<common::HttpResponse> AfterAudit(common::HttpResponse answer, CallRecord& record,
                                                  const common::Respond* later) const;
-  // The answer that replaces one withheld because its audit record failed with `failure`.
-  common::HttpResponse AuditFailure(const std::exception_ptr& failure, CallRecord& record) const;
+  // `answer` once its audit record is written, or, when that failed with `failure`, the answer
+  // to that failure instead (`answer` wiped); observed either way.
+  common::HttpResponse Audited(common::HttpResponse answer, const std::exception_ptr& failure,
+                               CallRecord& record) const;
   common::HttpResponse HandleHealth() const;
   // Logs an unreachable storage through unavailable_log_: in an outage every request fails.
   void LogUnavailable(const char* why) const;

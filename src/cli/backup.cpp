@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kScheduledPrefix = "coffer-";
 constexpr std::string_view kScheduledSuffix = ".db";
+constexpr const char* kBackupsTotal = "coffer_backups_total";
+constexpr const char* kBackupsHelp = "Scheduled backups, by how they ended.";
 
 void Print(std::ostream& out, const char* what, const store::BackupResult& result) {
   out << boost::json::serialize(boost::json::object{{"result", 1},
@@ -109,10 +111,8 @@ BackupSchedule::BackupSchedule(std::string database, std::string dir, std::chron
     : database_(std::move(database)),
       dir_(std::move(dir)),
       keep_(keep),
-      succeeded_(metrics.AddCounter("coffer_backups_total", "Scheduled backups, by how they ended.",
-                                    {{"result", "ok"}})),
-      failed_(metrics.AddCounter("coffer_backups_total", "Scheduled backups, by how they ended.",
-                                 {{"result", "failed"}})) {
+      succeeded_(metrics.AddCounter(kBackupsTotal, kBackupsHelp, {{"result", "ok"}})),
+      failed_(metrics.AddCounter(kBackupsTotal, kBackupsHelp, {{"result", "failed"}})) {
   std::error_code ec;
   const bool created = fs::create_directories(dir_, ec);
   if (ec || !fs::is_directory(dir_)) {

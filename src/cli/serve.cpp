@@ -103,13 +103,12 @@ void LogReady(const ServeOptions& o, uint16_t port, const std::optional<std::str
 
 // What the expiry sweeper did, as SPEC 16's metrics.
 struct SweepMetrics {
+  static constexpr const char* kSweeps = "coffer_expiry_sweeps_total";
+  static constexpr const char* kSweepsHelp =
+      "Purges of expired key-value items, by how they ended.";
   explicit SweepMetrics(common::MetricsRegistry& registry)
-      : sweeps(registry.AddCounter("coffer_expiry_sweeps_total",
-                                   "Purges of expired key-value items, by how they ended.",
-                                   {{"result", "ok"}})),
-        failures(registry.AddCounter("coffer_expiry_sweeps_total",
-                                     "Purges of expired key-value items, by how they ended.",
-                                     {{"result", "failed"}})),
+      : sweeps(registry.AddCounter(kSweeps, kSweepsHelp, {{"result", "ok"}})),
+        failures(registry.AddCounter(kSweeps, kSweepsHelp, {{"result", "failed"}})),
         deleted(registry.AddCounter("coffer_expired_items_deleted_total",
                                     "Expired key-value items the sweeper deleted.")) {}
   common::Counter& sweeps;

@@ -5,6 +5,9 @@
 // reach the records), names a record changed, removed or inserted in the database.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ON_POSTGRES, databaseUrl, runCoffer, startServer } from './lib/harness.mjs';
 import { call, expectError, expectOk } from './lib/api.mjs';
@@ -82,6 +85,16 @@ describe('what is recorded', () => {
     assert.deepEqual((await listed('--since', '2999-01-01T00:00:00Z')).records, []);
     const bad = await runCoffer(['audit', 'list', '--data', server.dataDir, '--since', 'yesterday']);
     assert.equal(bad.code, 2);
+  });
+
+  test('reading the log never creates a store', { skip: ON_POSTGRES && 'a PostgreSQL database exists whatever the directory' }, async () => {
+    const missing = path.join(os.tmpdir(), `coffer-no-store-${process.pid}`);
+    for (const command of ['list', 'verify']) {
+      const r = await runCoffer(['audit', command, '--data', missing]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /no Coffer store at/);
+      assert.ok(!fs.existsSync(missing), 'nothing created');
+    }
   });
 
   test('verify passes an intact chain', async () => {

@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_audit.hpp"
 
+#include <array>
 #include <future>
 
 #include "store/postgres/database.hpp"
@@ -51,17 +52,11 @@ void AppendAuditBatch(Connection& c, const Batch& batch) {
 }
 
 void AppendAuditRow(Connection& c, const AuditAppend& record, const AuditChain& chain) {
-  const Rows head = c.Exec("SELECT seq, hash FROM audit_head FOR UPDATE");
-  if (head.empty()) throw StoreError("the audit head row is missing");
-  const int64_t seq = head.Int(0, 0) + 1;
-  const std::string prev_hash = head.Bytes(0, 1);
-  const std::string hash = chain(prev_hash, seq, record.entry);
-  c.Exec(
-      "WITH appended AS (INSERT INTO audit_log (seq, time, application_id, entry, prev_hash, hash) "
-      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq, hash) "
-      "UPDATE audit_head SET seq = appended.seq, hash = appended.hash FROM appended",
-      {Param::Int(seq), Param::Int(record.time), Param::OptionalInt(record.application_id),
-       Param::Text(record.entry), Param::Text(prev_hash), Param::Text(hash)});
+  struct One {
+    const AuditAppend& record;
+    const AuditChain& chain;
+  };
+  AppendAuditBatch(c, std::array<One, 1>{One{record, chain}});
 }
 
 PostgresAudit::PostgresAudit(Database& db) : db_(db), thread_([this] { Loop(); }) {}
