@@ -14,6 +14,7 @@
 #include "cli/migrate.hpp"
 #include "cli/operator_commands.hpp"
 #include "cli/serve.hpp"
+#include "cli/transfer_commands.hpp"
 #include "store/open.hpp"
 
 namespace {
@@ -76,11 +77,20 @@ int RunOperatorCommand(const cli::Command& command) {
           return 0;
         } else {
           if constexpr (std::is_same_v<Options, cli::AuditListOptions> ||
-                        std::is_same_v<Options, cli::AuditVerifyOptions>) {
-            RequireStore(o.storage);  // reading a log never creates a store
+                        std::is_same_v<Options, cli::AuditVerifyOptions> ||
+                        std::is_same_v<Options, cli::ExportOptions> ||
+                        std::is_same_v<Options, cli::ImportOptions>) {
+            RequireStore(o.storage);  // these need an account's data: never a new store
           }
           auto store = OpenStore(o.storage);
           service::AuditTrail trail(store->audit(), clock);
+          if constexpr (std::is_same_v<Options, cli::ExportOptions>) {
+            cli::ExportCommand(*store, trail, clock, o, std::cout);
+            return 0;
+          } else if constexpr (std::is_same_v<Options, cli::ImportOptions>) {
+            cli::ImportCommand(*store, trail, clock, o, std::cout);  // records itself
+            return 0;
+          }
           if constexpr (std::is_same_v<Options, cli::AuditListOptions>) {
             cli::AuditList(trail, o, std::cout);
             return 0;

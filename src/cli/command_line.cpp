@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/strings.hpp"
+#include "common/timestamp.hpp"
 #include "domain/roles.hpp"
 
 namespace coffer::cli {
@@ -168,12 +169,11 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
 int64_t ParseTime(const std::string& text, const std::string& flag) {
   if (const auto seconds = common::ParseStrictInt64(text); seconds && *seconds >= 0)
     return *seconds;
-  std::tm utc{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  if (end == nullptr || *end != '\0') {
+  const auto utc = common::ParseUtcTime(text, "%Y-%m-%dT%H:%M:%SZ");
+  if (!utc) {
     throw UsageError(flag + " must be Unix seconds or YYYY-MM-DDTHH:MM:SSZ, got '" + text + "'");
   }
-  return static_cast<int64_t>(timegm(&utc));
+  return *utc;
 }
 
 // "90", "90s", "15m", "6h", "1d" → seconds; at least one second.
@@ -295,6 +295,17 @@ std::vector<std::string> WithConfigFile(std::vector<std::string> args) {
   return expanded;
 }
 
+// Exactly one source, with what it needs.
+void CheckImport(const ImportOptions& o) {
+  if (o.from.empty() && o.from_url.empty()) throw UsageError("import needs --from or --from-url");
+  if (!o.from.empty() && o.passphrase_file.empty()) {
+    throw UsageError("--from needs --passphrase-file");
+  }
+  if (!o.from_url.empty() && o.credentials.empty()) {
+    throw UsageError("--from-url needs --credentials");
+  }
+}
+
 }  // namespace
 
 Command ParseCommandLine(int argc, const char* const* argv) {
@@ -397,6 +408,51 @@ Command ParseCommandLine(int argc, const char* const* argv) {
       audit->add_subcommand("verify", "check the hash chain; exit 1 naming the first bad record");
   AddStorage(*audit_verify_cmd, audit_verify.storage);
 
+  ExportOptions export_options;
+  auto* export_cmd = app.add_subcommand(
+      "export", "write one application's secrets and items, sealed under a passphrase");
+  AddStorage(*export_cmd, export_options.storage);
+  export_cmd->add_option("--master-key-file", export_options.master_key_file,
+                         "the master key (default DATA/master.key)");
+  export_cmd->add_option("--account", export_options.account_id, "account id")->required();
+  export_cmd->add_option("--application", export_options.application, "short name")->required();
+  export_cmd->add_option("--out", export_options.out, "the new export file (0600)")->required();
+  export_cmd
+      ->add_option("--passphrase-file", export_options.passphrase_file,
+                   "a file whose first line is the passphrase (at least 8 characters)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  ImportOptions import;
+  auto* import_cmd = app.add_subcommand(
+      "import", "load an export, or an application of another server, into an application");
+  AddStorage(*import_cmd, import.storage);
+  import_cmd->add_option("--master-key-file", import.master_key_file,
+                         "the master key (default DATA/master.key)");
+  import_cmd->add_option("--account", import.account_id, "account id")->required();
+  import_cmd->add_option("--application", import.application, "short name (created if missing)")
+      ->required();
+  import_cmd->add_flag("--replace", import.replace, "overwrite secrets and items that exist");
+  auto* from =
+      import_cmd->add_option("--from", import.from, "an export file")->check(CLI::ExistingFile);
+  import_cmd
+      ->add_option("--passphrase-file", import.passphrase_file,
+                   "a file whose first line is the export's passphrase")
+      ->check(CLI::ExistingFile);
+  auto* from_url = import_cmd->add_option("--from-url", import.from_url,
+                                          "read through /platform_api from the server at this URL");
+  import_cmd
+      ->add_option("--credentials", import.credentials,
+                   "that server's service-account credentials file")
+      ->check(CLI::ExistingFile);
+  import_cmd->add_option("--source-application", import.source_application,
+                         "the application's name on that server (default: --application)");
+  import_cmd
+      ->add_option("--ca-file", import.ca_file,
+                   "the certificate that server's TLS chains to (default: the system's)")
+      ->check(CLI::ExistingFile);
+  from->excludes(from_url);
+  from_url->excludes(from);
+
   std::vector<std::string> args = WithConfigFile(std::vector<std::string>(argv, argv + argc));
   // CLI11 parses a reversed vector (it pops from the back) without the program name.
   std::reverse(args.begin(), args.end());
@@ -433,6 +489,11 @@ Command ParseCommandLine(int argc, const char* const* argv) {
     return audit_list;
   }
   if (audit_verify_cmd->parsed()) return audit_verify;
+  if (export_cmd->parsed()) return export_options;
+  if (import_cmd->parsed()) {
+    CheckImport(import);
+    return import;
+  }
   return app_create;
 }
 

@@ -17,13 +17,13 @@ namespace coffer::cli {
 
 namespace json = boost::json;
 
-namespace {
-
 store::Account RequireAccount(store::Store& store, int64_t id) {
   auto account = store.accounts().FindById(id);
   if (!account) throw std::runtime_error("account " + std::to_string(id) + " does not exist");
   return *account;
 }
+
+namespace {
 
 // Credentials go to --out (0600, never overwriting) or to stdout.
 void EmitCredentials(const std::string& credentials, const std::string& out_path,

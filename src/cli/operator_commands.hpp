@@ -8,6 +8,9 @@
 
 namespace coffer::cli {
 
+// The account with this id; throws std::runtime_error naming it when there is none.
+store::Account RequireAccount(store::Store& store, int64_t id);
+
 // Operator commands (SPEC 13.2). Each writes its JSON result to `out` (or a credentials file
 // with --out) and throws std::runtime_error with a one-line reason on failure. They may run
 // while a server uses the same store; it sees their effect on its next request.

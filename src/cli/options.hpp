@@ -126,6 +126,32 @@ struct AuditVerifyOptions {
   StorageOptions storage;
 };
 
+// `coffer export --account ID --application NAME --out FILE --passphrase-file FILE` (SPEC 16).
+struct ExportOptions {
+  StorageOptions storage;
+  std::string master_key_file;  // empty: DATA/master.key
+  int64_t account_id = 0;
+  std::string application;
+  std::string out;
+  std::string passphrase_file;
+};
+
+// `coffer import --account ID --application NAME` from an export file (`--from FILE
+// --passphrase-file FILE`) or from another server (`--from-url URL --credentials FILE`).
+struct ImportOptions {
+  StorageOptions storage;
+  std::string master_key_file;  // empty: DATA/master.key
+  int64_t account_id = 0;
+  std::string application;
+  bool replace = false;  // overwrite secrets and items whose names exist
+  std::string from;
+  std::string passphrase_file;
+  std::string from_url;
+  std::string credentials;         // the source server's credentials file
+  std::string source_application;  // the application's name there; empty: `application`
+  std::string ca_file;             // trusted certificate of the source; empty: the system's
+};
+
 struct MasterKeyRotateOptions {
   StorageOptions storage;
   std::string master_key_file;  // the current key; empty: DATA/master.key

@@ -23,4 +23,11 @@ std::string FormatTimestamp(int64_t unix_seconds) {
   return buf;
 }
 
+std::optional<int64_t> ParseUtcTime(const std::string& text, const char* format) {
+  std::tm utc{};
+  const char* end = strptime(text.c_str(), format, &utc);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(timegm(&utc));
+}
+
 }  // namespace coffer::common

@@ -1,5 +1,6 @@
 #include "service/secrets.hpp"
 
+#include "service/secret_binding.hpp"
 #include "store/audit.hpp"
 
 namespace coffer::service {
@@ -9,13 +10,7 @@ using store::Outcome;
 
 namespace {
 
-// Associated data of a sealed field: a ciphertext opens only in the row and field it was
-// written for.
-std::string Binding(int64_t account_id, int64_t application_id, int64_t secret_id,
-                    std::string_view field) {
-  return "coffer:secret:v1:" + std::to_string(account_id) + ":" + std::to_string(application_id) +
-         ":" + std::to_string(secret_id) + ":" + std::string(field);
-}
+constexpr auto Binding = SecretBinding;
 
 store::SecretLookup Lookup(const SecretRef& ref) {
   return store::SecretLookup{ref.id, ref.id ? std::string() : ref.name.value_or("")};

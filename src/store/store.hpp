@@ -7,6 +7,7 @@
 #include "store/meta.hpp"
 #include "store/outcome.hpp"
 #include "store/secrets.hpp"
+#include "store/transfer.hpp"
 
 namespace coffer::store {
 
@@ -32,6 +33,7 @@ class Store {
   virtual SecretStore& secrets() = 0;
   virtual MetaStore& meta() = 0;
   virtual AuditStore& audit() = 0;
+  virtual TransferStore& transfers() = 0;
 };
 
 }  // namespace coffer::store

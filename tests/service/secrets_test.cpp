@@ -37,12 +37,11 @@ class RetryingSecretStore final : public store::SecretStore {
     Check();
     return inner_.ListDataKeys();
   }
-  store::Result<int64_t> RotateDataKeys(const store::RewrapDataKey& rewrap,
-                                        const std::string& name,
+  store::Result<int64_t> RotateDataKeys(const store::RewrapDataKey& rewrap, const std::string& name,
                                         const std::string& check) override {
     Check();
-    return inner_.RotateDataKeys([&](const auto& key) { return Twice([&] { return rewrap(key); }); },
-                                 name, check);
+    return inner_.RotateDataKeys(
+        [&](const auto& key) { return Twice([&] { return rewrap(key); }); }, name, check);
   }
   store::Result<store::SecretRecord> Add(int64_t app, const std::string& name, int64_t now,
                                          const store::SealNewSecret& seal) override {

@@ -9,6 +9,7 @@
 #include "store/postgres/postgres_key_value.hpp"
 #include "store/postgres/postgres_meta.hpp"
 #include "store/postgres/postgres_secrets.hpp"
+#include "store/postgres/postgres_transfer.hpp"
 #include "store/store.hpp"
 
 namespace coffer::store::postgres {
@@ -29,6 +30,7 @@ class PostgresStore final : public Store {
   SecretStore& secrets() override { return secrets_; }
   MetaStore& meta() override { return meta_; }
   AuditStore& audit() override { return audit_; }
+  TransferStore& transfers() override { return transfers_; }
 
   // Database connections open now (at most the pool size).
   std::size_t open_connections() const { return database_->open_connections(); }
@@ -42,6 +44,7 @@ class PostgresStore final : public Store {
   PostgresSecrets secrets_;
   PostgresMeta meta_;
   PostgresAudit audit_;
+  PostgresTransfer transfers_;
 };
 
 }  // namespace coffer::store::postgres

@@ -16,7 +16,9 @@ std::string PrefixUpperBound(std::string_view prefix) {
   return bound;
 }
 
-void Upsert(Connection& c, int64_t application_id, const KvItem& item) {
+}  // namespace
+
+void UpsertItem(Connection& c, int64_t application_id, const KvItem& item) {
   StatementUse(c,
                "INSERT INTO kv_items (application_id, key, value, expires_at) "
                "VALUES (?, ?, ?, ?) ON CONFLICT (application_id, key) DO UPDATE SET "
@@ -27,6 +29,8 @@ void Upsert(Connection& c, int64_t application_id, const KvItem& item) {
       .Bind(4, item.expires_at)
       .Run();
 }
+
+namespace {
 
 // Deletes the item, live or expired: kOk when it was live, kNotFound otherwise.
 Outcome Remove(Connection& c, int64_t application_id, std::string_view key, int64_t now) {
@@ -44,7 +48,7 @@ Outcome Remove(Connection& c, int64_t application_id, std::string_view key, int6
 
 Outcome SqliteKeyValue::Put(int64_t application_id, const KvItem& item) {
   return db_.WriteOwnedBy(application_id, [&](Connection& c) {
-    Upsert(c, application_id, item);
+    UpsertItem(c, application_id, item);
     return Outcome::kOk;
   });
 }
@@ -54,7 +58,7 @@ void SqliteKeyValue::PutAsync(int64_t application_id, KvItem item,
   db_.WriteOwnedByAsync<Outcome>(
       application_id,
       [application_id, item = std::move(item)](Connection& c) {
-        Upsert(c, application_id, item);
+        UpsertItem(c, application_id, item);
         return Outcome::kOk;
       },
       std::move(done));

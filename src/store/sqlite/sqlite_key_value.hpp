@@ -5,6 +5,9 @@
 
 namespace coffer::store::sqlite {
 
+// Creates or replaces the item, inside a write.
+void UpsertItem(Connection& c, int64_t application_id, const KvItem& item);
+
 // KeyValueStore on a SQLite Database, which it shares with the store's other areas.
 class SqliteKeyValue final : public KeyValueStore {
  public:

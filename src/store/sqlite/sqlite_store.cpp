@@ -9,7 +9,8 @@ SqliteStore::SqliteStore(SqliteOptions options)
       key_value_(*database_),
       secrets_(*database_),
       meta_(*database_),
-      audit_(*database_) {}
+      audit_(*database_),
+      transfers_(*database_) {}
 
 SqliteStore::~SqliteStore() = default;
 

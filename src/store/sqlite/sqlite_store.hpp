@@ -9,6 +9,7 @@
 #include "store/sqlite/sqlite_key_value.hpp"
 #include "store/sqlite/sqlite_meta.hpp"
 #include "store/sqlite/sqlite_secrets.hpp"
+#include "store/sqlite/sqlite_transfer.hpp"
 #include "store/store.hpp"
 
 namespace coffer::store::sqlite {
@@ -28,6 +29,7 @@ class SqliteStore final : public Store {
   SecretStore& secrets() override { return secrets_; }
   MetaStore& meta() override { return meta_; }
   AuditStore& audit() override { return audit_; }
+  TransferStore& transfers() override { return transfers_; }
 
   // Group-commit statistics: batches committed and writes they held.
   std::size_t committed_batches() const { return database_->committed_batches(); }
@@ -42,6 +44,7 @@ class SqliteStore final : public Store {
   SqliteSecrets secrets_;
   SqliteMeta meta_;
   SqliteAudit audit_;
+  SqliteTransfer transfers_;
 };
 
 }  // namespace coffer::store::sqlite

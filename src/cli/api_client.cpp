@@ -1,0 +1,246 @@
+#include "cli/api_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+#include <optional>
+
+namespace coffer::cli {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// The largest answer read: far above any page the protocol returns.
+constexpr std::size_t kMaxAnswerBytes = 64 << 20;
+// Tokens live this long and are renewed this long before they expire.
+constexpr int64_t kTokenLifetime = 300;
+constexpr int64_t kTokenRenewal = 30;
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// application/x-www-form-urlencoded, every byte but the unreserved ones escaped (so `+` and
+// `&` in a value arrive as themselves).
+std::string FormEncode(const ApiParams& params) {
+  std::string body;
+  for (const auto& [name, value] : params) {
+    if (!body.empty()) body += '&';
+    body += boost::urls::encode(name, boost::urls::unreserved_chars);
+    body += '=';
+    body += boost::urls::encode(value, boost::urls::unreserved_chars);
+  }
+  return body;
+}
+
+// Errors that mean the server closed a kept-alive connection before reading the request.
+bool ClosedWhileIdle(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == ssl::error::stream_truncated;
+}
+
+struct Endpoint {
+  bool tls = true;
+  std::string host;  // without brackets
+  std::string port;
+  std::string host_header;
+  std::string prefix;  // "" or "/path" without a trailing slash
+};
+
+Endpoint ParseServer(const std::string& server) {
+  const auto parsed = boost::urls::parse_uri(server);
+  if (!parsed) throw std::runtime_error("\"" + server + "\" is not a URL");
+  const boost::urls::url_view& url = *parsed;
+  Endpoint endpoint;
+  if (url.scheme() == "https") {
+    endpoint.tls = true;
+  } else if (url.scheme() == "http") {
+    endpoint.tls = false;
+  } else {
+    throw std::runtime_error("the server URL must start with https:// or http://");
+  }
+  if (url.has_userinfo() || url.has_query() || url.has_fragment()) {
+    throw std::runtime_error("the server URL may not hold credentials, a query or a fragment");
+  }
+  endpoint.host = url.host_type() == boost::urls::host_type::ipv6
+                      ? url.host_ipv6_address().to_string()
+                      : std::string(url.host());
+  if (endpoint.host.empty()) throw std::runtime_error("the server URL has no host");
+  endpoint.port = url.has_port() ? std::string(url.port()) : (endpoint.tls ? "443" : "80");
+  endpoint.host_header = std::string(url.encoded_host_and_port());
+  endpoint.prefix = std::string(url.encoded_path());
+  while (!endpoint.prefix.empty() && endpoint.prefix.back() == '/') endpoint.prefix.pop_back();
+  return endpoint;
+}
+
+bool IsAddress(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
+struct ApiClient::Transport {
+  explicit Transport(const ApiClientOptions& options)
+      : endpoint(ParseServer(options.server)), timeout(options.timeout) {
+    if (!endpoint.tls) return;
+    tls.set_verify_mode(ssl::verify_peer);
+    if (options.ca_file.empty()) {
+      tls.set_default_verify_paths();
+    } else {
+      tls.load_verify_file(options.ca_file);
+    }
+  }
+
+  // Runs one asynchronous operation started by `start` to its end, bounded by the stream's
+  // deadline (set by the caller); throws its error.
+  template <typename Start>
+  void Await(Start&& start) {
+    boost::system::error_code result;
+    start([&result](boost::system::error_code ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run();
+    if (result) throw boost::system::system_error(result);
+  }
+
+  beast::tcp_stream& Lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+
+  void Connect() {
+    Close();
+    tcp::resolver resolver(io);
+    const auto addresses = resolver.resolve(endpoint.host, endpoint.port);
+    if (endpoint.tls) {
+      secure.emplace(io, tls);
+      // SNI names hosts only; certificates name addresses in their IP entries.
+      if (!IsAddress(endpoint.host) &&
+          !SSL_set_tlsext_host_name(secure->native_handle(), endpoint.host.c_str())) {
+        throw std::runtime_error("cannot set the TLS server name");
+      }
+      secure->set_verify_callback(ssl::host_name_verification(endpoint.host));
+    } else {
+      plain.emplace(io);
+    }
+    Lowest().expires_after(timeout);
+    Await([&](auto handler) { Lowest().async_connect(addresses, std::move(handler)); });
+    if (secure) {
+      Lowest().expires_after(timeout);
+      Await([&](auto handler) { secure->async_handshake(ssl::stream_base::client, handler); });
+    }
+    fresh = true;
+  }
+
+  void Close() {
+    secure.reset();
+    plain.reset();
+  }
+
+  http::response<http::string_body> Exchange(http::request<http::string_body>& request) {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(kMaxAnswerBytes);
+    buffer.clear();
+    const auto run = [&](auto& stream) {
+      Lowest().expires_after(timeout);
+      Await([&](auto handler) { http::async_write(stream, request, handler); });
+      Lowest().expires_after(timeout);
+      Await([&](auto handler) { http::async_read(stream, buffer, parser, handler); });
+    };
+    if (secure) {
+      run(*secure);
+    } else {
+      run(*plain);
+    }
+    return parser.release();
+  }
+
+  Endpoint endpoint;
+  std::chrono::seconds timeout;
+  asio::io_context io;
+  ssl::context tls{ssl::context::tls_client};
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+  bool fresh = false;  // connected for the coming request
+};
+
+ApiClient::ApiClient(ApiClientOptions options)
+    : options_(std::move(options)), transport_(std::make_unique<Transport>(options_)) {}
+
+ApiClient::~ApiClient() = default;
+
+std::string ApiClient::Token() {
+  const int64_t now = UnixNow();
+  if (token_.empty() || now >= token_expires_ - kTokenRenewal) {
+    token_ = auth::SignServiceToken(options_.credentials, now, kTokenLifetime);
+    token_expires_ = now + kTokenLifetime;
+  }
+  return token_;
+}
+
+json::value ApiClient::Call(std::string_view method, const ApiParams& params) {
+  Transport& t = *transport_;
+  http::request<http::string_body> request{
+      http::verb::post, t.endpoint.prefix + "/platform_api/" + std::string(method), 11};
+  request.set(http::field::host, t.endpoint.host_header);
+  request.set(http::field::user_agent, "coffer/" COFFER_VERSION);
+  request.set(http::field::content_type, "application/x-www-form-urlencoded");
+  request.set(http::field::authorization, "Bearer " + Token());
+  request.keep_alive(true);
+  request.body() = FormEncode(params);
+  request.prepare_payload();
+
+  http::response<http::string_body> response;
+  const std::string where = options_.server;
+  try {
+    if (!t.secure && !t.plain) t.Connect();
+    try {
+      response = t.Exchange(request);
+    } catch (const boost::system::system_error& e) {
+      if (t.fresh || !ClosedWhileIdle(e.code())) throw;
+      t.Connect();
+      response = t.Exchange(request);
+    }
+    t.fresh = false;
+    if (!response.keep_alive()) t.Close();
+  } catch (const boost::system::system_error& e) {
+    t.Close();
+    if (e.code() == beast::error::timeout) {
+      throw std::runtime_error(where + " did not answer within " +
+                               std::to_string(options_.timeout.count()) + " s");
+    }
+    throw std::runtime_error("cannot reach " + where + ": " + e.code().message());
+  }
+
+  boost::system::error_code ec;
+  json::value answer = json::parse(response.body(), ec);
+  if (ec || !answer.is_object()) {
+    throw std::runtime_error(where + " answered HTTP " + std::to_string(response.result_int()) +
+                             " without a JSON object");
+  }
+  if (const json::value* error = answer.get_object().if_contains("error")) {
+    const json::object* fields = error->if_object();
+    const json::value* code = fields ? fields->if_contains("code") : nullptr;
+    const json::value* message = fields ? fields->if_contains("msg") : nullptr;
+    throw ApiCallError(code && code->is_int64() ? static_cast<int>(code->get_int64()) : 0,
+                       message && message->is_string() ? std::string(message->get_string())
+                                                       : json::serialize(*error));
+  }
+  return answer;
+}
+
+}  // namespace coffer::cli

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "store/postgres/database.hpp"
+#include "store/transfer.hpp"
+
+namespace coffer::store::postgres {
+
+// TransferStore on a PostgreSQL Database, which it shares with the store's other areas.
+class PostgresTransfer final : public TransferStore {
+ public:
+  explicit PostgresTransfer(Database& database) : db_(database) {}
+
+  std::optional<ApplicationContents> Read(int64_t account_id, const std::string& short_name,
+                                          int64_t now) override;
+  ImportOutcome Import(const ApplicationImport& batch, ImportSealer& sealer) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace coffer::store::postgres
