@@ -21,34 +21,84 @@ std::string OptionalIntArray(const std::vector<std::optional<int64_t>>& values) 
 
 }  // namespace
 
-template <typename Batch>
-void AppendAuditBatch(Connection& c, const Batch& batch) {
-  // Two statements whatever the batch's size: lock the head; insert every record and move it.
-  const Rows head = c.Exec("SELECT seq, hash FROM audit_head FOR UPDATE");
-  if (head.empty()) throw StoreError("the audit head row is missing");
-  int64_t seq = head.Int(0, 0);
-  std::string prev_hash = head.Bytes(0, 1);
+// A batch's rows chained after `head`, as the array parameters of one INSERT.
+struct ChainedRows {
   std::vector<int64_t> seqs, times;
   std::vector<std::optional<int64_t>> applications;
   std::vector<std::string> entries, prev_hashes, hashes;
-  for (const auto& pending : batch) {
-    ++seq;
-    std::string hash = pending.chain(prev_hash, seq, pending.record.entry);
-    seqs.push_back(seq);
-    times.push_back(pending.record.time);
-    applications.push_back(pending.record.application_id);
-    entries.push_back(pending.record.entry);
-    prev_hashes.push_back(std::exchange(prev_hash, hash));
-    hashes.push_back(std::move(hash));
+  AuditHead head;  // the last row's: the new head
+
+  std::vector<Param> Params() const {
+    return {Param::IntArray(seqs),
+            Param::IntArray(times),
+            Param::Text(OptionalIntArray(applications)),
+            Param::TextArray(entries),
+            Param::TextArray(prev_hashes),
+            Param::TextArray(hashes),
+            Param::Int(head.seq),
+            Param::Text(head.hash)};
   }
-  c.Exec(
-      "WITH appended AS (INSERT INTO audit_log (seq, time, application_id, entry, prev_hash, "
-      "hash) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text::bigint[], $4::text[], "
-      "$5::text[], $6::text[])) "
-      "UPDATE audit_head SET seq = $7, hash = $8",
-      {Param::IntArray(seqs), Param::IntArray(times), Param::Text(OptionalIntArray(applications)),
-       Param::TextArray(entries), Param::TextArray(prev_hashes), Param::TextArray(hashes),
-       Param::Int(seq), Param::Text(prev_hash)});
+};
+
+template <typename Batch>
+ChainedRows Chain(const Batch& batch, AuditHead head) {
+  ChainedRows rows;
+  for (const auto& pending : batch) {
+    ++head.seq;
+    std::string hash = pending.chain(head.hash, head.seq, pending.record.entry);
+    rows.seqs.push_back(head.seq);
+    rows.times.push_back(pending.record.time);
+    rows.applications.push_back(pending.record.application_id);
+    rows.entries.push_back(pending.record.entry);
+    rows.prev_hashes.push_back(std::exchange(head.hash, hash));
+    rows.hashes.push_back(std::move(hash));
+  }
+  rows.head = std::move(head);
+  return rows;
+}
+
+constexpr const char* kInsertRows =
+    "INSERT INTO audit_log (seq, time, application_id, entry, prev_hash, hash) "
+    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text::bigint[], $4::text[], "
+    "$5::text[], $6::text[])";
+
+AuditHead ReadHead(Connection& c, bool lock) {
+  const Rows head = c.Exec(lock ? "SELECT seq, hash FROM audit_head FOR UPDATE"
+                                : "SELECT seq, hash FROM audit_head");
+  if (head.empty()) throw StoreError("the audit head row is missing");
+  return AuditHead{head.Int(0, 0), head.Bytes(0, 1)};
+}
+
+// Two statements whatever the batch's size, inside the caller's transaction: lock the head;
+// insert every record and move it.
+template <typename Batch>
+void AppendAuditBatch(Connection& c, const Batch& batch) {
+  const ChainedRows rows = Chain(batch, ReadHead(c, true));
+  c.Exec((std::string("WITH appended AS (") + kInsertRows +
+          ") UPDATE audit_head SET seq = $7, hash = $8")
+             .c_str(),
+         rows.Params());
+}
+
+// One statement, committed on its own: the batch after `head`, only if the head is still
+// there (else nothing is written and it answers false). The head row's update waits for any
+// transaction holding it and then sees the row as committed, so two appends never both pass.
+template <typename Batch>
+bool AppendAuditBatchAfter(Connection& c, const Batch& batch, const AuditHead& head,
+                           AuditHead& new_head) {
+  ChainedRows rows = Chain(batch, head);
+  std::vector<Param> params = rows.Params();
+  params.push_back(Param::Int(head.seq));
+  params.push_back(Param::Text(head.hash));
+  const Rows moved =
+      c.Exec((std::string("WITH moved AS (UPDATE audit_head SET seq = $7, hash = $8 "
+                          "WHERE seq = $9 AND hash = $10 RETURNING 1), appended AS (") +
+              kInsertRows + " WHERE EXISTS (SELECT 1 FROM moved)) SELECT count(*) FROM moved")
+                 .c_str(),
+             params);
+  if (moved.Int(0, 0) == 0) return false;
+  new_head = std::move(rows.head);
+  return true;
 }
 
 void AppendAuditRow(Connection& c, const AuditAppend& record, const AuditChain& chain) {
@@ -111,11 +161,24 @@ void PostgresAudit::Loop() {
 void PostgresAudit::WriteBatch(std::vector<Pending>& batch) {
   std::exception_ptr failure;
   try {
-    db_.Transact([&](Connection& c) {
-      AppendAuditBatch(c, batch);
-      return true;
-    });
+    // Usually one round trip: the head this thread wrote last is still the head unless another
+    // node or a write's own record moved it. After a few misses (a busy chain), lock it.
+    bool written = false;
+    for (int attempt = 0; attempt < kOptimisticAttempts && !written; ++attempt) {
+      if (!head_) head_ = db_.Run([](Connection& c) { return ReadHead(c, false); });
+      AuditHead moved;
+      written =
+          db_.Run([&](Connection& c) { return AppendAuditBatchAfter(c, batch, *head_, moved); });
+      head_ = written ? std::optional(std::move(moved)) : std::nullopt;
+    }
+    if (!written) {
+      db_.Transact([&](Connection& c) {
+        AppendAuditBatch(c, batch);
+        return true;
+      });
+    }
   } catch (...) {
+    head_.reset();                       // the statement may or may not have committed
     failure = std::current_exception();  // the whole batch rolled back: every caller hears it
   }
   for (Pending& pending : batch) {

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -20,8 +21,8 @@ void AppendAuditRow(Connection& c, const AuditAppend& record, const AuditChain& 
 
 // The audit log in the PostgreSQL database, one chain for every node. Appends of this node are
 // grouped: a thread of its own writes every record waiting at that moment (up to kMaxBatch) in
-// one transaction, so concurrent appends share one lock of the head and one commit instead of
-// queueing on the head one commit at a time.
+// one statement after the head it remembers (one round trip and one commit), so concurrent
+// appends share one commit instead of queueing on the head one commit at a time.
 class PostgresAudit final : public AuditStore {
  public:
   explicit PostgresAudit(Database& db);
@@ -43,6 +44,8 @@ class PostgresAudit final : public AuditStore {
     std::function<void(std::exception_ptr)> done;
   };
   static constexpr std::size_t kMaxBatch = 256;
+  // Appends tried against the remembered head before one that locks it.
+  static constexpr int kOptimisticAttempts = 3;
 
   void Loop();
   void WriteBatch(std::vector<Pending>& batch);
@@ -50,9 +53,10 @@ class PostgresAudit final : public AuditStore {
   Database& db_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Pending> queue_;  // guarded by mutex_
-  bool stopping_ = false;      // guarded by mutex_
-  std::thread thread_;         // last: starts once the rest is ready
+  std::deque<Pending> queue_;      // guarded by mutex_
+  bool stopping_ = false;          // guarded by mutex_
+  std::optional<AuditHead> head_;  // the head this thread last wrote or read; its own
+  std::thread thread_;             // last: starts once the rest is ready
 };
 
 }  // namespace coffer::store::postgres
