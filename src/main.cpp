@@ -1,6 +1,7 @@
 // Composition root: parses the command line and runs one command.
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
@@ -8,6 +9,7 @@
 
 #include "cli/audit_commands.hpp"
 #include "cli/backup.hpp"
+#include "cli/client_commands.hpp"
 #include "cli/command_line.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/master_key.hpp"
@@ -69,6 +71,8 @@ int RunOperatorCommand(const cli::Command& command) {
           return 0;
         } else if constexpr (std::is_same_v<Options, cli::ServeOptions>) {
           return cli::RunServe(o);
+        } else if constexpr (std::is_same_v<Options, cli::ClientOptions>) {
+          return cli::RunClient(o, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
         } else if constexpr (std::is_same_v<Options, cli::BackupOptions>) {
           cli::BackupCommand(o, std::cout);
           return 0;

@@ -9,7 +9,9 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
+#include <fstream>
 #include <optional>
+#include <sstream>
 
 namespace coffer::cli {
 
@@ -96,16 +98,25 @@ bool IsAddress(const std::string& host) {
 
 }  // namespace
 
+auth::ServiceCredentials ReadCredentialsFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read credentials file " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  try {
+    return auth::ParseCredentials(text.str());
+  } catch (const auth::CredentialsError& e) {
+    throw std::runtime_error("credentials file " + path + ": " + e.what());
+  }
+}
+
 struct ApiClient::Transport {
   explicit Transport(const ApiClientOptions& options)
       : endpoint(ParseServer(options.server)), timeout(options.timeout) {
     if (!endpoint.tls) return;
     tls.set_verify_mode(ssl::verify_peer);
-    if (options.ca_file.empty()) {
-      tls.set_default_verify_paths();
-    } else {
-      tls.load_verify_file(options.ca_file);
-    }
+    tls.set_default_verify_paths();
+    for (const std::string& file : options.trusted_certificates) tls.load_verify_file(file);
   }
 
   // Runs one asynchronous operation started by `start` to its end, bounded by the stream's
@@ -192,7 +203,7 @@ std::string ApiClient::Token() {
   return token_;
 }
 
-json::value ApiClient::Call(std::string_view method, const ApiParams& params) {
+json::value ApiClient::Send(std::string_view method, const ApiParams& params) {
   Transport& t = *transport_;
   http::request<http::string_body> request{
       http::verb::post, t.endpoint.prefix + "/platform_api/" + std::string(method), 11};
@@ -232,6 +243,11 @@ json::value ApiClient::Call(std::string_view method, const ApiParams& params) {
     throw std::runtime_error(where + " answered HTTP " + std::to_string(response.result_int()) +
                              " without a JSON object");
   }
+  return answer;
+}
+
+json::value ApiClient::Call(std::string_view method, const ApiParams& params) {
+  json::value answer = Send(method, params);
   if (const json::value* error = answer.get_object().if_contains("error")) {
     const json::object* fields = error->if_object();
     const json::value* code = fields ? fields->if_contains("code") : nullptr;

@@ -19,9 +19,9 @@ struct ApiClientOptions {
   std::string server;
   // The service account to sign tokens for.
   auth::ServiceCredentials credentials;
-  // PEM file of the certificates to trust for HTTPS; empty: the system's trust store. Peer
-  // verification and host-name checking are always on.
-  std::string ca_file;
+  // PEM files of certificates to trust for HTTPS besides the system's (such as another Coffer's
+  // self-signed DATA/tls/cert.pem). Peer verification and host-name checking are always on.
+  std::vector<std::string> trusted_certificates;
   // The longest one connect, handshake, request or answer may take.
   std::chrono::seconds timeout{30};
 };
@@ -36,6 +36,10 @@ class ApiCallError : public std::runtime_error {
   int code_;
 };
 
+// The credentials file at `path` (SPEC 2.2). Throws std::runtime_error naming the file and
+// what is wrong with it.
+auth::ServiceCredentials ReadCredentialsFile(const std::string& path);
+
 using ApiParams = std::vector<std::pair<std::string, std::string>>;
 
 // A client of /platform_api over one kept-alive HTTP(S) connection, signing a short-lived token
@@ -48,10 +52,12 @@ class ApiClient {
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;
 
-  // POSTs `params` form-encoded to `/platform_api/<method>` and returns the whole JSON answer.
-  // An error answer throws ApiCallError; a connection, TLS or HTTP failure, or an answer that
-  // is not JSON, throws std::runtime_error. A call on a kept-alive connection the server had
-  // closed is sent again once on a new connection.
+  // POSTs `params` form-encoded to `/platform_api/<method>` and returns the whole JSON answer,
+  // an error envelope (SPEC 5) included. A connection, TLS or HTTP failure, or an answer that
+  // is not a JSON object, throws std::runtime_error. A call on a kept-alive connection the
+  // server had closed is sent again once on a new connection.
+  boost::json::value Send(std::string_view method, const ApiParams& params);
+  // Send(), but an error answer throws ApiCallError.
   boost::json::value Call(std::string_view method, const ApiParams& params);
 
  private:

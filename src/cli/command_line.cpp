@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cli/client_command_line.hpp"
 #include "common/strings.hpp"
 #include "common/timestamp.hpp"
 #include "domain/roles.hpp"
@@ -360,6 +361,8 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   app_create_cmd->add_option("--domain", app_create.domain, "last labels of full names")
       ->capture_default_str();
 
+  const ClientCommandLine client(app, *app_cmd);
+
   auto* master_key =
       app.add_subcommand("master-key", "manage the master key")->require_subcommand(1, 1);
   MasterKeyGenerateOptions key_generate;
@@ -448,7 +451,7 @@ Command ParseCommandLine(int argc, const char* const* argv) {
                          "the application's name on that server (default: --application)");
   import_cmd
       ->add_option("--ca-file", import.ca_file,
-                   "the certificate that server's TLS chains to (default: the system's)")
+                   "a certificate to trust for that server besides the system's CAs")
       ->check(CLI::ExistingFile);
   from->excludes(from_url);
   from_url->excludes(from);
@@ -494,6 +497,7 @@ Command ParseCommandLine(int argc, const char* const* argv) {
     CheckImport(import);
     return import;
   }
+  if (auto call = client.Parsed()) return std::move(*call);
   return app_create;
 }
 

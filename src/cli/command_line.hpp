@@ -11,7 +11,7 @@ using Command =
     std::variant<ServeOptions, AccountCreateOptions, AccountApiKeyOptions, KeyCreateOptions,
                  KeyListOptions, KeyDeleteOptions, AppCreateOptions, MasterKeyGenerateOptions,
                  MasterKeyRotateOptions, MigrateOptions, BackupOptions, RestoreOptions,
-                 AuditListOptions, AuditVerifyOptions, ExportOptions, ImportOptions>;
+                 AuditListOptions, AuditVerifyOptions, ExportOptions, ImportOptions, ClientOptions>;
 
 // The command line is wrong: print `what()` as one line and exit with status 2.
 class UsageError : public std::runtime_error {

@@ -149,7 +149,26 @@ struct ImportOptions {
   std::string from_url;
   std::string credentials;         // the source server's credentials file
   std::string source_application;  // the application's name there; empty: `application`
-  std::string ca_file;             // trusted certificate of the source; empty: the system's
+  std::string ca_file;             // a certificate trusted besides the system's; empty: none
+};
+
+// One parameter of a client call: `value` itself, or read from the file it names (`-`: standard
+// input) when `from_file`.
+struct ClientParam {
+  std::string name;
+  std::string value;
+  bool from_file = false;
+};
+
+// `coffer call METHOD name=value...` and the shorthands `coffer app|secret|kv ...` (SPEC 17),
+// each made into one call.
+struct ClientOptions {
+  std::string server;                    // empty: $COFFER_SERVER, else https://127.0.0.1:8443
+  std::string credentials;               // empty: $COFFER_CREDENTIALS, else DATA/credentials.json
+  std::string data_dir = "coffer-data";  // whose tls/cert.pem is trusted when it exists
+  std::string ca_file;                   // a certificate trusted besides the system's
+  std::string method;
+  std::vector<ClientParam> params;
 };
 
 struct MasterKeyRotateOptions {

@@ -1,8 +1,6 @@
 #include "cli/platform_source.hpp"
 
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "cli/api_client.hpp"
 #include "common/timestamp.hpp"
@@ -19,16 +17,9 @@ constexpr int kKeyPage = 50;
 // GetKeyValueItem's answer for a key without a live item.
 constexpr int kInvalidParameter = 496;
 
-auth::ServiceCredentials ReadCredentials(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read credentials file " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  try {
-    return auth::ParseCredentials(text.str());
-  } catch (const auth::CredentialsError& e) {
-    throw std::runtime_error("credentials file " + path + ": " + e.what());
-  }
+std::vector<std::string> TrustedFiles(const std::string& ca_file) {
+  if (ca_file.empty()) return {};
+  return {ca_file};
 }
 
 [[noreturn]] void Unexpected(std::string_view method) {
@@ -139,8 +130,8 @@ void FetchItems(ApiClient& client, const std::string& application,
 
 service::ApplicationExport FetchApplication(const PlatformSource& source) {
   ApiClient client(ApiClientOptions{.server = source.url,
-                                    .credentials = ReadCredentials(source.credentials_file),
-                                    .ca_file = source.ca_file,
+                                    .credentials = ReadCredentialsFile(source.credentials_file),
+                                    .trusted_certificates = TrustedFiles(source.ca_file),
                                     .timeout = std::chrono::seconds(30)});
   service::ApplicationExport data;
   data.application = source.application;

@@ -1,0 +1,107 @@
+#include "cli/client_commands.hpp"
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/api_client.hpp"
+
+namespace coffer::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kDefaultServer = "https://127.0.0.1:8443";
+
+std::string FromEnvironment(const std::string& given, const char* variable,
+                            const std::string& fallback) {
+  if (!given.empty()) return given;
+  const char* set = std::getenv(variable);
+  return set != nullptr && *set != '\0' ? set : fallback;
+}
+
+// A file's content (`-`: standard input) without one final line ending, as `$(cat FILE)` gives.
+std::string ReadValue(const std::string& path) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot read " + path);
+    text << file.rdbuf();
+  }
+  std::string value = std::move(text).str();
+  if (!value.empty() && value.back() == '\n') value.pop_back();
+  if (!value.empty() && value.back() == '\r') value.pop_back();
+  return value;
+}
+
+void Pretty(const json::value& value, std::string& out, int depth) {
+  const std::string indent(2 * (depth + 1), ' ');
+  const std::string closing(2 * depth, ' ');
+  if (const json::object* object = value.if_object(); object && !object->empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& member : *object) {
+      out += first ? "" : ",\n";
+      first = false;
+      out += indent + json::serialize(json::string(member.key())) + ": ";
+      Pretty(member.value(), out, depth + 1);
+    }
+    out += "\n" + closing + "}";
+  } else if (const json::array* array = value.if_array(); array && !array->empty()) {
+    out += "[\n";
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      out += (i == 0 ? "" : ",\n") + indent;
+      Pretty((*array)[i], out, depth + 1);
+    }
+    out += "\n" + closing + "]";
+  } else {
+    out += json::serialize(value);
+  }
+}
+
+}  // namespace
+
+std::string PrettyJson(const json::value& value) {
+  std::string out;
+  Pretty(value, out, 0);
+  return out;
+}
+
+int RunClient(const ClientOptions& o, std::ostream& out, std::ostream& err, bool pretty) {
+  const std::filesystem::path data(o.data_dir);
+  ApiClientOptions client{
+      .server = FromEnvironment(o.server, "COFFER_SERVER", kDefaultServer),
+      .credentials = ReadCredentialsFile(FromEnvironment(o.credentials, "COFFER_CREDENTIALS",
+                                                         (data / "credentials.json").string())),
+      .trusted_certificates = {},
+      .timeout = std::chrono::seconds(30)};
+  // The self-signed certificate a server on this data directory presents.
+  if (const auto own = data / "tls" / "cert.pem"; std::filesystem::is_regular_file(own)) {
+    client.trusted_certificates.push_back(own.string());
+  }
+  if (!o.ca_file.empty()) client.trusted_certificates.push_back(o.ca_file);
+
+  ApiParams params;
+  for (const ClientParam& param : o.params) {
+    params.emplace_back(param.name, param.from_file ? ReadValue(param.value) : param.value);
+  }
+  ApiClient api(std::move(client));
+  const json::value answer = api.Send(o.method, params);
+  out << (pretty ? PrettyJson(answer) : json::serialize(answer)) << "\n";
+  const json::value* error = answer.as_object().if_contains("error");
+  if (error == nullptr) return 0;
+  const json::object* fields = error->if_object();
+  const json::value* message = fields ? fields->if_contains("msg") : nullptr;
+  const json::value* code = fields ? fields->if_contains("code") : nullptr;
+  err << "coffer: " << (message && message->is_string() ? message->get_string().c_str() : "error")
+      << (code ? " (code " + json::serialize(*code) + ")" : std::string()) << "\n";
+  return 1;
+}
+
+}  // namespace coffer::cli
