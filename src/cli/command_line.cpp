@@ -155,6 +155,11 @@ void AddServe(CLI::App& app, ServeOptions& o, ServeFlags& f) {
   serve->add_option("--audit", f.audit, "on: record secrets calls and changes (SPEC 16); off")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
+  serve->add_flag("--emulator", o.emulator,
+                  "test controls under /_emulator/ (loopback only) and a movable clock; for tests, "
+                  "never for production");
+  serve->add_option("--seed", o.seed_file, "with --emulator: create the applications in this file")
+      ->check(CLI::ExistingFile);
   serve->add_option("--backup-dir", o.backup_dir,
                     "take scheduled backups into this directory (SQLite only); off by default");
   serve
@@ -237,6 +242,7 @@ void FinishServe(ServeOptions& o, const ServeFlags& f) {
   if (!f.metrics_listen.empty()) o.metrics_server = MetricsServerOptions(f.metrics_listen, o);
   o.backup_every = ParseDuration(f.backup_every, "--backup-every");
   o.audit = f.audit == "on";
+  if (!o.seed_file.empty() && !o.emulator) throw UsageError("--seed needs --emulator");
   if (!o.backup_dir.empty() && !o.storage.postgres_url.empty()) {
     throw UsageError("--backup-dir backs up SQLite only; back PostgreSQL up with pg_dump");
   }

@@ -36,6 +36,10 @@ struct ServeOptions {
   // Record every secrets call and application change in the audit log (SPEC 16); off only for
   // measurements and throwaway test servers.
   bool audit = true;
+  // Test controls under /_emulator/ and a movable clock (SPEC 17); never on by default.
+  bool emulator = false;
+  // A seed file applied at start (and again on each reset); needs `emulator`.
+  std::string seed_file;
   LogFormat log_format = LogFormat::kText;
   // One line per API request to this file ("-": standard error); empty: no access log.
   std::string access_log;

@@ -5,8 +5,11 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <condition_variable>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <stop_token>
 #include <thread>
 
@@ -20,6 +23,7 @@
 #include "cli/backup.hpp"
 #include "cli/bootstrap.hpp"
 #include "cli/data_dir.hpp"
+#include "cli/emulator.hpp"
 #include "cli/logging.hpp"
 #include "cli/master_key.hpp"
 #include "cli/metrics_listener.hpp"
@@ -185,7 +189,19 @@ int RunServe(const ServeOptions& o) {
     PrepareDataDir(o.storage.data_dir);
     return 0;
   });
-  common::SystemClock clock;
+  const auto seed = Startup("--seed", [&]() -> std::optional<std::string> {
+    if (o.seed_file.empty()) return std::nullopt;
+    std::ifstream file(o.seed_file, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (!file) throw std::runtime_error("cannot read " + o.seed_file);
+    return std::move(text).str();
+  });
+  common::SystemClock system_clock;
+  common::MovableClock movable_clock(system_clock);
+  // Only the emulator's time moves; a production server reads the system's clock directly.
+  const common::Clock& clock =
+      o.emulator ? static_cast<const common::Clock&>(movable_clock) : system_clock;
   const std::unique_ptr<store::Store> store = Startup("database", [&] {
     store::StorageOptions storage =
         StorageFor(o.storage.data_dir, o.storage.postgres_url, o.storage.db_pool);
@@ -247,11 +263,30 @@ int RunServe(const ServeOptions& o) {
   RegisterProcessMetrics(metrics, server);
 
   const SweeperThread sweeper_thread(sweeper, o.sweep_interval, SweepMetrics(metrics));
+  service::ApplicationTransfer transfer(store->transfers(), keyring, clock);
+  std::optional<Emulator> emulator;
+  if (o.emulator) {
+    spdlog::warn(
+        "EMULATOR MODE (--emulator): /_emulator/ lets any local process move the clock, seed and "
+        "delete every application. For tests only; never run a production server this way.");
+    emulator.emplace(movable_clock, *store, transfer, sweeper, seed);
+    if (seed) {
+      Startup("--seed", [&] {
+        const auto seeded = emulator->ApplySeed(*seed);
+        spdlog::info("seeded from {}: {}", o.seed_file, boost::json::serialize(seeded));
+        return 0;
+      });
+    }
+  }
+  const auto for_emulator = [&](const common::HttpRequest& request) {
+    return emulator && Emulator::Owns(request.target);
+  };
   const http::StaticAssets panel("/panel", http::EmbeddedAssets());
   const auto for_panel = [&](const common::HttpRequest& request) {
     return panel.Owns(std::string_view(request.target).substr(0, request.target.find('?')));
   };
   const auto handle = [&](const common::HttpRequest& request) {
+    if (for_emulator(request)) return emulator->Serve(request);
     return for_panel(request) ? panel.Serve(request) : router.Handle(request);
   };
   std::map<int, common::Counter*> refusals;
@@ -280,6 +315,7 @@ int RunServe(const ServeOptions& o) {
   // Static files and point reads on SQLite are answered on the network thread, and SQLite's
   // asynchronous writes start there (see ServerCallbacks).
   const auto place = [&](const common::HttpRequest& request) {
+    if (for_emulator(request)) return common::Placement::kWorker;  // it writes
     return for_panel(request) ? common::Placement::kInline : router.Place(request);
   };
   const auto start = [&](const common::HttpRequest& request, common::Respond respond) {

@@ -133,7 +133,7 @@ std::optional<ApplicationTransfer::Exported> ApplicationTransfer::Export(
 store::ImportOutcome ApplicationTransfer::Import(int64_t account_id, const std::string& short_name,
                                                  const ApplicationExport& data, bool replace,
                                                  int64_t max_applications) {
-  CheckEntries(data);
+  Check(data);
   const int64_t now = clock_.NowSeconds();
   store::ApplicationImport batch{.account_id = account_id,
                                  .short_name = short_name,
@@ -155,5 +155,7 @@ store::ImportOutcome ApplicationTransfer::Import(int64_t account_id, const std::
   Sealer sealer(keyring_, account_id, data);
   return store_.Import(batch, sealer);
 }
+
+void ApplicationTransfer::Check(const ApplicationExport& data) { CheckEntries(data); }
 
 }  // namespace coffer::service

@@ -42,6 +42,10 @@ class ApplicationTransfer {
                               const ApplicationExport& data, bool replace,
                               int64_t max_applications);
 
+  // The checks Import makes before it writes: throws ImportRejected naming the first entry of
+  // `data` that breaks a rule.
+  static void Check(const ApplicationExport& data);
+
  private:
   store::TransferStore& store_;
   const crypto::Keyring& keyring_;

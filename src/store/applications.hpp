@@ -63,6 +63,9 @@ class ApplicationStore {
   // keys), resolving the selection inside the same write: kOk, or kNotFound naming the list
   // with an entry that matches no application of the account (then nothing is deleted).
   virtual SelectionOutcome Delete(int64_t account_id, const ApplicationSelection& selection) = 0;
+  // Deletes every application of every account, and everything they own, in one write (the
+  // emulator's reset, SPEC 17); accounts and keys stay. Returns how many it deleted.
+  virtual int64_t DeleteEverywhere() = 0;
 };
 
 }  // namespace coffer::store

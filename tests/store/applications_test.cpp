@@ -244,6 +244,31 @@ TEST_P(ApplicationsTest, CallsOnADeletedApplicationAreRefused) {
   EXPECT_EQ(secrets().List(app.id, "", 0, 10).outcome(), Outcome::kApplicationGone);
 }
 
+TEST_P(ApplicationsTest, DeleteEverywhereEmptiesEveryAccountButKeepsAccountsAndKeys) {
+  const Application web = Create("web");
+  Create("api");
+  const Application theirs = Create("theirs", other_.id);
+  ASSERT_EQ(key_value().Put(web.id, {"k", "v", 5000}), Outcome::kOk);
+  ASSERT_TRUE(secrets().EnsureDataKey(theirs.id, "wrapped").ok());
+  ASSERT_TRUE(secrets()
+                  .Add(theirs.id, "s", 1000,
+                       [](int64_t) { return SealedSecretFields{"sealed", std::nullopt}; })
+                  .ok());
+  const auto other_store = OpenAnother();
+  ASSERT_TRUE(other_store->applications().Find(dev_.id, web.id)) << "cached on another node";
+
+  EXPECT_EQ(applications().DeleteEverywhere(), 3);
+  EXPECT_TRUE(Names(dev_.id).empty());
+  EXPECT_TRUE(Names(other_.id).empty());
+  EXPECT_FALSE(other_store->applications().Find(dev_.id, web.id)) << "seen by every node";
+  EXPECT_EQ(key_value().Get(web.id, "k", 1000).outcome(), Outcome::kApplicationGone);
+  EXPECT_EQ(secrets().GetDataKey(theirs.id).outcome(), Outcome::kApplicationGone);
+  EXPECT_TRUE(accounts().FindById(dev_.id)) << "accounts stay";
+  EXPECT_TRUE(accounts().FindKey("dev-key")) << "and their keys";
+  EXPECT_EQ(applications().DeleteEverywhere(), 0);
+  EXPECT_GT(Create("web").id, theirs.id) << "ids are never reused";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ApplicationsTest, ::testing::ValuesIn(ConformanceBackends()),
                          BackendName);
 

@@ -120,4 +120,14 @@ SelectionOutcome PostgresApplications::Delete(int64_t account_id,
   });
 }
 
+int64_t PostgresApplications::DeleteEverywhere() {
+  return db_.Transact([](Connection& c) {
+    // In id order, as Delete locks, so that the two never deadlock; writes of an application's
+    // data wait for this and then find it gone.
+    c.Exec("SELECT id FROM applications ORDER BY id FOR UPDATE");
+    return c.Exec("WITH gone AS (DELETE FROM applications RETURNING 1) SELECT count(*) FROM gone")
+        .Int(0, 0);
+  });
+}
+
 }  // namespace coffer::store::postgres

@@ -20,6 +20,7 @@ class PostgresApplications final : public ApplicationStore {
   Result<Application> Update(int64_t account_id, int64_t id,
                              const ApplicationChanges& changes) override;
   SelectionOutcome Delete(int64_t account_id, const ApplicationSelection& selection) override;
+  int64_t DeleteEverywhere() override;
 
  private:
   // The application a lookup's row holds, remembered for later lookups (LookupCache).

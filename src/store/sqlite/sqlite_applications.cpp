@@ -148,4 +148,11 @@ SelectionOutcome SqliteApplications::Delete(int64_t account_id,
   });
 }
 
+int64_t SqliteApplications::DeleteEverywhere() {
+  return db_.Write([](Connection& c) {
+    StatementUse(c, "DELETE FROM applications").Run();  // their data goes with them (CASCADE)
+    return static_cast<int64_t>(c.Changes());
+  });
+}
+
 }  // namespace coffer::store::sqlite

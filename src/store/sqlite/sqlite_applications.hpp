@@ -20,6 +20,7 @@ class SqliteApplications final : public ApplicationStore {
   Result<Application> Update(int64_t account_id, int64_t id,
                              const ApplicationChanges& changes) override;
   SelectionOutcome Delete(int64_t account_id, const ApplicationSelection& selection) override;
+  int64_t DeleteEverywhere() override;
 
  private:
   // The application `query`'s next row holds, remembered for later lookups (LookupCache).
