@@ -13,6 +13,8 @@
 #include <optional>
 #include <sstream>
 
+#include "crypto/random.hpp"
+
 namespace coffer::cli {
 
 namespace asio = boost::asio;
@@ -47,6 +49,82 @@ std::string FormEncode(const ApiParams& params) {
     body += boost::urls::encode(value, boost::urls::unreserved_chars);
   }
   return body;
+}
+
+// A JSON object of the parameters; a name given twice (a list) gets its values joined with `;`,
+// as the server joins repeated list parameters.
+std::string JsonBody(const ApiParams& params) {
+  json::object body;
+  for (const auto& [name, value] : params) {
+    if (json::value* earlier = body.if_contains(name)) {
+      *earlier = std::string(earlier->get_string()) + ";" + value;
+    } else {
+      body[name] = value;
+    }
+  }
+  return json::serialize(body);
+}
+
+// multipart/form-data with a `cmd` part first, as the Node client sends it. The boundary is
+// random and checked against the values.
+std::pair<std::string, std::string> MultipartBody(std::string_view method,
+                                                  const ApiParams& params) {
+  std::string boundary;
+  const auto appears = [&] {
+    for (const auto& [name, value] : params) {
+      if (value.find(boundary) != std::string::npos) return true;
+    }
+    return false;
+  };
+  do {
+    boundary = "coffer-" + crypto::RandomHex(16);
+  } while (appears());
+  std::string body;
+  const auto part = [&](std::string_view name, std::string_view value) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + std::string(name) +
+            "\"\r\n\r\n" + std::string(value) + "\r\n";
+  };
+  part("cmd", method);
+  for (const auto& [name, value] : params) part(name, value);
+  body += "--" + boundary + "--\r\n";
+  return {"multipart/form-data; boundary=" + boundary, std::move(body)};
+}
+
+// The request for `method` in `form`, without the headers every form shares.
+http::request<http::string_body> Framed(const std::string& prefix, std::string_view method,
+                                        const ApiParams& params, RequestForm form) {
+  const std::string path = prefix + "/platform_api/" + std::string(method);
+  http::request<http::string_body> request{http::verb::post, path, 11};
+  switch (form) {
+    case RequestForm::kUrlencoded:
+      request.set(http::field::content_type, "application/x-www-form-urlencoded");
+      request.body() = FormEncode(params);
+      break;
+    case RequestForm::kQuery:
+      request.method(http::verb::get);
+      if (!params.empty()) request.target(path + "?" + FormEncode(params));
+      break;
+    case RequestForm::kJson:
+      request.set(http::field::content_type, "application/json");
+      request.body() = JsonBody(params);
+      break;
+    case RequestForm::kMultipart: {
+      request.target(prefix + "/platform_api");
+      auto [content_type, body] = MultipartBody(method, params);
+      request.set(http::field::content_type, content_type);
+      request.body() = std::move(body);
+      break;
+    }
+    case RequestForm::kCmd: {
+      request.target(prefix + "/platform_api");
+      ApiParams with_cmd{{"cmd", std::string(method)}};
+      with_cmd.insert(with_cmd.end(), params.begin(), params.end());
+      request.set(http::field::content_type, "application/x-www-form-urlencoded");
+      request.body() = FormEncode(with_cmd);
+      break;
+    }
+  }
+  return request;
 }
 
 // Errors that mean the server closed a kept-alive connection before reading the request.
@@ -203,16 +281,13 @@ std::string ApiClient::Token() {
   return token_;
 }
 
-json::value ApiClient::Send(std::string_view method, const ApiParams& params) {
+json::value ApiClient::Send(std::string_view method, const ApiParams& params, RequestForm form) {
   Transport& t = *transport_;
-  http::request<http::string_body> request{
-      http::verb::post, t.endpoint.prefix + "/platform_api/" + std::string(method), 11};
+  http::request<http::string_body> request = Framed(t.endpoint.prefix, method, params, form);
   request.set(http::field::host, t.endpoint.host_header);
   request.set(http::field::user_agent, "coffer/" COFFER_VERSION);
-  request.set(http::field::content_type, "application/x-www-form-urlencoded");
   request.set(http::field::authorization, "Bearer " + Token());
   request.keep_alive(true);
-  request.body() = FormEncode(params);
   request.prepare_payload();
 
   http::response<http::string_body> response;

@@ -42,6 +42,15 @@ auth::ServiceCredentials ReadCredentialsFile(const std::string& path);
 
 using ApiParams = std::vector<std::pair<std::string, std::string>>;
 
+// How a call is put on the wire (SPEC 1.2, 1.3): every form the server accepts.
+enum class RequestForm {
+  kUrlencoded,  // POST /platform_api/<method>, urlencoded body (the default)
+  kQuery,       // GET /platform_api/<method>?<params>
+  kJson,        // POST /platform_api/<method>, a JSON object body
+  kMultipart,   // POST /platform_api, multipart/form-data with a `cmd` part first
+  kCmd,         // POST /platform_api, urlencoded body with `cmd` first
+};
+
 // A client of /platform_api over one kept-alive HTTP(S) connection, signing a short-lived token
 // with the credentials and renewing it before it expires. Not thread-safe.
 class ApiClient {
@@ -56,7 +65,8 @@ class ApiClient {
   // an error envelope (SPEC 5) included. A connection, TLS or HTTP failure, or an answer that
   // is not a JSON object, throws std::runtime_error. A call on a kept-alive connection the
   // server had closed is sent again once on a new connection.
-  boost::json::value Send(std::string_view method, const ApiParams& params);
+  boost::json::value Send(std::string_view method, const ApiParams& params,
+                          RequestForm form = RequestForm::kUrlencoded);
   // Send(), but an error answer throws ApiCallError.
   boost::json::value Call(std::string_view method, const ApiParams& params);
 

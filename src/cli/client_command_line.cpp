@@ -95,6 +95,9 @@ ClientCommandLine::ClientCommandLine(CLI::App& app, CLI::App& app_group)
   call->add_option("method", c.connection.method, "the method, such as GetApplications")
       ->required();
   call->add_option("params", f.params, "name=value, or name@FILE to read the value (- : stdin)");
+  call->add_option("--form", c.connection.form, "how the request is sent")
+      ->check(CLI::IsMember({"urlencoded", "query", "json", "multipart", "cmd"}))
+      ->capture_default_str();
 
   c.Add(
       app_group, "ls", "list applications (GetApplications)",

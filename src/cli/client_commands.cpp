@@ -65,6 +65,14 @@ void Pretty(const json::value& value, std::string& out, int depth) {
   }
 }
 
+RequestForm FormNamed(const std::string& name) {
+  if (name == "query") return RequestForm::kQuery;
+  if (name == "json") return RequestForm::kJson;
+  if (name == "multipart") return RequestForm::kMultipart;
+  if (name == "cmd") return RequestForm::kCmd;
+  return RequestForm::kUrlencoded;
+}
+
 }  // namespace
 
 std::string PrettyJson(const json::value& value) {
@@ -92,7 +100,7 @@ int RunClient(const ClientOptions& o, std::ostream& out, std::ostream& err, bool
     params.emplace_back(param.name, param.from_file ? ReadValue(param.value) : param.value);
   }
   ApiClient api(std::move(client));
-  const json::value answer = api.Send(o.method, params);
+  const json::value answer = api.Send(o.method, params, FormNamed(o.form));
   out << (pretty ? PrettyJson(answer) : json::serialize(answer)) << "\n";
   const json::value* error = answer.as_object().if_contains("error");
   if (error == nullptr) return 0;

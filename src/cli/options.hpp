@@ -173,6 +173,7 @@ struct ClientOptions {
   std::string ca_file;                   // a certificate trusted besides the system's
   std::string method;
   std::vector<ClientParam> params;
+  std::string form = "urlencoded";  // `coffer call --form`: urlencoded, query, json, multipart, cmd
 };
 
 struct MasterKeyRotateOptions {

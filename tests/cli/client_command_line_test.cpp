@@ -47,6 +47,9 @@ TEST(ClientCommandLineTest, CallTakesValuesAndFiles) {
   const ClientOptions defaults = Parse({"call", "GetApplications"});
   EXPECT_EQ(defaults.server, "") << "COFFER_SERVER or the default, at run time";
   EXPECT_EQ(defaults.data_dir, "coffer-data");
+  EXPECT_EQ(defaults.form, "urlencoded");
+  EXPECT_EQ(Parse({"call", "GetApplications", "--form", "multipart"}).form, "multipart");
+  EXPECT_THROW(Parse({"call", "GetApplications", "--form", "xml"}), UsageError);
 }
 
 TEST(ClientCommandLineTest, EachShorthandIsOneMethod) {

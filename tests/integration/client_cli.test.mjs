@@ -80,6 +80,27 @@ describe('coffer call', () => {
     assert.ok(!added.stdout.includes(secret) && !added.stderr.includes(secret));
   });
 
+  for (const form of ['urlencoded', 'query', 'json', 'multipart', 'cmd']) {
+    test(`--form ${form} carries every byte of a value, and lists`, async () => {
+      const value = `${marker(`FORM-${form}-`, 20)} +&=%;ü\n"{}"`;
+      const file = path.join(dir, `form-${form}`);
+      fs.writeFileSync(file, `${value}\n`);
+      const name = `form_${form}`;
+      const args = ['--form', form, ...at(server)];
+      const added = await client(['call', 'AddSecret', 'application_name=callapp', `secret_name=${name}`,
+        `secret_value@${file}`, ...args]);
+      assert.equal(added.code, 0, added.stderr);
+      const got = await client(['call', 'GetSecretValue', 'application_name=callapp', `secret_name=${name}`, ...args]);
+      assert.equal(got.json.result[0].secret_value, value);
+      expectOk(await call(server, 'AddSecret', { application_name: 'callapp', secret_name: `${name}_b`, secret_value: 'b' }));
+      const deleted = await client(['call', 'DelSecret', 'application_name=callapp', `secret_name=${name}`,
+        `secret_name=${name}_b`, ...args]);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      const left = expectOk(await call(server, 'GetSecrets', { application_name: 'callapp', secret_name_part: name }));
+      assert.equal(left.total_count, 0, 'both names of the list were deleted');
+    });
+  }
+
   test('an error answer prints the envelope and exits 1 with the message', async () => {
     const r = await client(['call', 'GetSecretValue', 'application_name=callapp', 'secret_name=nosuch', ...at(server)]);
     assert.equal(r.code, 1);
