@@ -319,11 +319,15 @@ std::optional<HttpResponse> Router::Call(const MethodSpec& method, const std::st
 }
 
 common::Placement Router::Place(const HttpRequest& request) const {
-  if (!options_.answer_on_network_threads) return common::Placement::kWorker;
   const auto name = PathMethod(PathOf(request.target));
   if (!name || name->empty()) return common::Placement::kWorker;
   const MethodSpec* method = methods_.Find(*name);
   if (method == nullptr) return common::Placement::kWorker;
+  if (!options_.answer_on_network_threads) {
+    // The call blocks on storage, but its audit record's commit need not hold the worker.
+    return audit_ != nullptr && method->audited ? common::Placement::kWorkerStart
+                                                : common::Placement::kWorker;
+  }
   // An audited read waits for its record's commit: started here, answered from the writer.
   if (method->point_read) {
     return audit_ != nullptr && method->audited ? common::Placement::kStart

@@ -46,9 +46,10 @@ class Router {
   void Start(const common::HttpRequest& request, common::Respond respond) const;
 
   // Where `request` may be answered, judged by the method its path names: kInline for a point
-  // read, kStart for an asynchronous write, when RouterOptions::answer_on_network_threads;
-  // kWorker otherwise (and for the `cmd` form, whose method is known only once decoded). Cheap;
-  // never throws.
+  // read, kStart for an asynchronous write or an audited read, when
+  // RouterOptions::answer_on_network_threads; otherwise kWorkerStart for an audited method (its
+  // record's commit then holds no worker), and kWorker for the rest (and for the `cmd` form,
+  // whose method is known only once decoded). Cheap; never throws.
   common::Placement Place(const common::HttpRequest& request) const;
 
   // The answer to a request the transport refused (400, 413, 414, 431): that status and the

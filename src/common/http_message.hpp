@@ -33,6 +33,9 @@ enum class Placement {
   kWorker,  // on a worker thread, which may block on storage (the default)
   kInline,  // on the network thread that read it: answers that cannot block
   kStart,   // started on the network thread without blocking; answered later (Respond)
+  // started on a worker thread, which may block on storage, and answered later (Respond), so
+  // that a wait that needs no thread (an audit record's commit) does not hold the worker
+  kWorkerStart,
 };
 
 // Builds an answer. The transport calls it once, on the connection's network thread.

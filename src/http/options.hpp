@@ -50,7 +50,9 @@ struct ServerOptions {
 //   cannot block (no network round trip, lock wait or sync), as the hand-over to a worker and
 //   back costs more than such an answer;
 // - kStart: `start` begins it on the network thread without blocking, and answers through its
-//   common::Respond, perhaps later and from another thread (a write's commit).
+//   common::Respond, perhaps later and from another thread (a write's commit);
+// - kWorkerStart: `start` begins it on a worker thread, where it may block, and answers as for
+//   kStart, so the worker is free again while the answer waits for something else.
 // `refuse` renders the answer to a request refused by the transport (400, 413, 414, 431).
 struct ServerCallbacks {
   std::function<common::HttpResponse(const common::HttpRequest&)> handle;

@@ -158,6 +158,11 @@ class Session final : public SessionBase {
     const auto place = callbacks.place ? callbacks.place(request) : common::Placement::kWorker;
     if (place == common::Placement::kInline) return Write(Answer(request), keep_alive);
     if (place == common::Placement::kStart) return Start(request, keep_alive);
+    if (place == common::Placement::kWorkerStart) {
+      net::post(server_.workers(), [self = Self(), request = std::move(request),
+                                    keep_alive]() mutable { self->Start(request, keep_alive); });
+      return;
+    }
     net::post(server_.workers(),
               [self = Self(), request = std::move(request), keep_alive]() mutable {
                 common::HttpResponse response = self->Answer(request);

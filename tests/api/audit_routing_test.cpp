@@ -118,6 +118,28 @@ TEST_F(AuditRoutingTest, AReadStartedOnTheNetworkThreadIsAnsweredOnceItsRecordIs
   EXPECT_EQ(records_at_answer_, before + 1) << "recorded before it was answered";
 }
 
+TEST_F(AuditRoutingTest, WhereReadsBlockTheyStartOnAWorkerAndTheCommitHoldsNone) {
+  UseOptions(RouterOptions{.answer_on_network_threads = false}, nullptr, &trail_);
+  const auto request =
+      Request("GET", "/platform_api/GetSecretValue?application_name=vault&secret_name=db",
+              BearerFor("owner-key"));
+  EXPECT_EQ(router_->Place(request), common::Placement::kWorkerStart);
+  EXPECT_EQ(router_->Place(Request("POST", "/platform_api/AddSecret", std::nullopt)),
+            common::Placement::kWorkerStart);
+  EXPECT_EQ(router_->Place(Request("POST", "/platform_api/GetKeyValueItem", std::nullopt)),
+            common::Placement::kWorker)
+      << "not audited";
+  EXPECT_EQ(router_->Place(Request("POST", "/platform_api/?cmd=GetSecretValue", std::nullopt)),
+            common::Placement::kWorker)
+      << "known only once decoded; answered in full on its worker";
+  const std::size_t before = Records().size();
+  const auto answer = Started(request);
+  EXPECT_NE(answer.body.find("VALUE-MARKER"), std::string::npos);
+  EXPECT_EQ(records_at_answer_, before + 1) << "recorded before it was answered";
+  UseOptions(RouterOptions{.answer_on_network_threads = false});
+  EXPECT_EQ(router_->Place(request), common::Placement::kWorker) << "no audit log, no wait";
+}
+
 TEST_F(AuditRoutingTest, NoRecordNoValue) {
   UnavailableAudit unavailable(store_->audit());
   service::AuditTrail failing(unavailable, clock_);
