@@ -22,20 +22,21 @@ namespace {
 void WriteFile(const std::string& path, const std::string& content, unsigned mode, int flags) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
   if (fd < 0) Fail(errno == EEXIST ? "refusing to overwrite" : "cannot create", path);
+  const auto fail = [&] {
+    const int error = errno;
+    ::close(fd);
+    if ((flags & O_EXCL) != 0) ::unlink(path.c_str());  // a new file is all or nothing
+    errno = error;
+    Fail("cannot write", path);
+  };
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      Fail("cannot write", path);
-    }
+    if (n < 0) fail();
     written += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
-    ::close(fd);
-    Fail("cannot write", path);
-  }
+  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) fail();
   ::close(fd);
 }
 

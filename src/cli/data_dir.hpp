@@ -28,7 +28,7 @@ store::StorageOptions StorageFor(const std::string& dir, const std::string& post
                                  std::size_t db_pool);
 
 // Writes `content` to a new file `path` with `mode`; throws std::runtime_error if it exists or
-// cannot be written. The file is synced before returning.
+// cannot be written (then removing what it made). The file is synced before returning.
 void WriteNewFile(const std::string& path, const std::string& content, unsigned mode);
 
 // Writes `content` to `path` with `mode`, replacing it. Throws std::runtime_error.

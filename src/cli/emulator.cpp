@@ -1,9 +1,11 @@
 #include "cli/emulator.hpp"
 
+#include <boost/algorithm/string.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
+#include "cli/audit_commands.hpp"
 #include "cli/emulator_seed.hpp"
 #include "common/strings.hpp"
 #include "domain/names.hpp"
@@ -42,16 +44,36 @@ bool IsLoopback(const std::string& client) {
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
+// `application/json`, with any parameters (charset).
+bool IsJson(std::string_view content_type) {
+  const std::string_view type = content_type.substr(0, content_type.find(';'));
+  return boost::algorithm::iequals(boost::algorithm::trim_copy(std::string(type)),
+                                   "application/json");
+}
+
+// The last second a timestamp of the protocol can show (9999-12-31 23:59:59 UTC).
+constexpr int64_t kLatestTime = 253'402'300'799;
+
 }  // namespace
 
 Emulator::Emulator(common::MovableClock& clock, store::Store& store,
                    service::ApplicationTransfer& transfer, service::ExpirySweeper& sweeper,
-                   std::optional<std::string> start_seed)
+                   service::AuditTrail* audit, std::optional<std::string> start_seed)
     : clock_(clock),
       store_(store),
       transfer_(transfer),
       sweeper_(sweeper),
+      audit_(audit),
       start_seed_(std::move(start_seed)) {}
+
+std::unique_ptr<store::AuditScope> Emulator::Audited(const char* control, int64_t account_id,
+                                                     const std::string& application) const {
+  if (audit_ == nullptr) return nullptr;
+  std::vector<std::string> named;
+  if (!application.empty()) named.push_back("application_name:" + application);
+  return audit_->Attach(
+      [control, account_id, named] { return OperatorEvent(control, account_id, named); });
+}
 
 bool Emulator::Owns(std::string_view target) { return PathOf(target).starts_with(kPrefix); }
 
@@ -61,6 +83,11 @@ common::HttpResponse Emulator::Serve(const common::HttpRequest& request) {
   }
   const std::string_view path = PathOf(request.target);
   const bool post = request.method == "POST";
+  // A web page the machine's browser opens is a loopback client too, but it cannot send this
+  // content type without a CORS preflight, which this server never approves.
+  if (post && !IsJson(request.content_type)) {
+    return Refused(415, "send Content-Type: application/json (even with an empty body)");
+  }
   try {
     if (path == "/_emulator/clock" && (post || request.method == "GET")) return Clock(request);
     if (path == "/_emulator/reset" && post) return Reset();
@@ -75,6 +102,10 @@ common::HttpResponse Emulator::Serve(const common::HttpRequest& request) {
     return Refused(400, e.what());
   } catch (const service::ImportRejected& e) {
     return Refused(400, e.what());
+  } catch (const store::StoreUnavailable& e) {
+    common::HttpResponse unavailable = Refused(503, e.what());
+    unavailable.headers.emplace_back("Retry-After", "1");
+    return unavailable;
   } catch (const std::exception& e) {
     return Refused(500, e.what());
   }
@@ -95,6 +126,9 @@ common::HttpResponse Emulator::Clock(const common::HttpRequest& request) {
     (param.key == "advance" ? advance : set) = *number;
   }
   if (advance && set) return Refused(400, "advance and set exclude each other");
+  if ((advance && *advance > kLatestTime - clock_.NowSeconds()) || (set && *set > kLatestTime)) {
+    return Refused(400, "the clock would pass the year 9999");
+  }
   if ((advance || set) && request.method != "POST") return Refused(405, "use POST to move it");
   json::object answer;
   if (advance) clock_.Advance(*advance);
@@ -107,7 +141,12 @@ common::HttpResponse Emulator::Clock(const common::HttpRequest& request) {
 }
 
 common::HttpResponse Emulator::Reset() {
-  json::object answer{{"applications_deleted", store_.applications().DeleteEverywhere()}};
+  int64_t deleted = 0;
+  {
+    const auto audited = Audited("emulator reset");
+    deleted = store_.applications().DeleteEverywhere();
+  }
+  json::object answer{{"applications_deleted", deleted}};
   if (start_seed_) answer["seeded"] = ApplySeed(*start_seed_);
   return Json(200, answer);
 }
@@ -127,14 +166,16 @@ json::value Emulator::ApplySeed(std::string_view json_text) {
   }
   json::array done;
   for (const SeedApplication& app : seed.applications) {
+    const auto audited = Audited("emulator seed", account_id, app.name);
     const store::ImportOutcome outcome = transfer_.Import(account_id, app.name, app.data, true, 0);
     if (outcome.outcome != store::Outcome::kOk) {
       throw SeedError("application " + app.name + " could not be seeded");
     }
-    done.push_back(json::object{{"application_id", outcome.summary.application.id},
+    const store::ImportSummary& made = outcome.summary;
+    done.push_back(json::object{{"application_id", made.application.id},
                                 {"application_name", app.name},
-                                {"secrets", app.data.secrets.size()},
-                                {"items", app.data.items.size()}});
+                                {"secrets", made.secrets_added + made.secrets_replaced},
+                                {"items", made.items_added + made.items_replaced}});
   }
   return json::object{{"account_id", account_id}, {"applications", std::move(done)}};
 }

@@ -1,6 +1,8 @@
 #include "cli/platform_source.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
+#include <boost/url.hpp>
 
 #include "cli/api_client.hpp"
 #include "common/timestamp.hpp"
@@ -14,6 +16,10 @@ namespace {
 // The largest pages the methods allow (SPEC 6.5, 7.3).
 constexpr int kSecretPage = 1000;
 constexpr int kKeyPage = 50;
+// The most a source may hand over: a bound on the memory a misbehaving server can make this
+// command use (the whole application is held until it is written in one transaction).
+constexpr std::size_t kMaxSecrets = 100'000;
+constexpr std::size_t kMaxKeys = 1'000'000;
 // GetKeyValueItem's answer for a key without a live item.
 constexpr int kInvalidParameter = 496;
 
@@ -88,6 +94,10 @@ void FetchSecrets(ApiClient& client, const std::string& application,
       data.secrets.push_back(std::move(exported));
     }
     offset += static_cast<int64_t>(listed.size());
+    if (data.secrets.size() > kMaxSecrets) {
+      throw std::runtime_error("the source application holds more than " +
+                               std::to_string(kMaxSecrets) + " secrets");
+    }
     if (listed.empty() || offset >= Int(page.get_object(), "total_count", "GetSecrets")) return;
   }
 }
@@ -106,6 +116,10 @@ void FetchItems(ApiClient& client, const std::string& application,
       keys.push_back(Text(entry.get_object(), "key", "GetKeyValueKeys"));
     }
     offset += static_cast<int64_t>(listed.size());
+    if (keys.size() > kMaxKeys) {
+      throw std::runtime_error("the source application holds more than " +
+                               std::to_string(kMaxKeys) + " items");
+    }
     if (listed.size() < static_cast<std::size_t>(kKeyPage)) break;
   }
   for (const std::string& key : keys) {
@@ -126,9 +140,24 @@ void FetchItems(ApiClient& client, const std::string& application,
   }
 }
 
+// Plain HTTP would carry the token and every secret value in the clear: only to this machine.
+void RequireSafeTransport(const std::string& url) {
+  const auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || parsed->scheme() != "http") return;  // ApiClient judges the rest
+  const std::string host = parsed->host_type() == boost::urls::host_type::ipv6
+                               ? parsed->host_ipv6_address().to_string()
+                               : std::string(parsed->host());
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (host == "localhost" || (!ec && address.is_loopback())) return;
+  throw std::runtime_error("refusing to read secrets over plain HTTP from " + host +
+                           ": use https://");
+}
+
 }  // namespace
 
 service::ApplicationExport FetchApplication(const PlatformSource& source) {
+  RequireSafeTransport(source.url);
   ApiClient client(ApiClientOptions{.server = source.url,
                                     .credentials = ReadCredentialsFile(source.credentials_file),
                                     .trusted_certificates = TrustedFiles(source.ca_file),

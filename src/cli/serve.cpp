@@ -269,7 +269,8 @@ int RunServe(const ServeOptions& o) {
     spdlog::warn(
         "EMULATOR MODE (--emulator): /_emulator/ lets any local process move the clock, seed and "
         "delete every application. For tests only; never run a production server this way.");
-    emulator.emplace(movable_clock, *store, transfer, sweeper, seed);
+    emulator.emplace(movable_clock, *store, transfer, sweeper, o.audit ? &audit_trail : nullptr,
+                     seed);
     if (seed) {
       Startup("--seed", [&] {
         const auto seeded = emulator->ApplySeed(*seed);

@@ -58,8 +58,9 @@ std::string Refusal(const store::ImportOutcome& outcome, const std::string& appl
   switch (outcome.outcome) {
     case store::Outcome::kConflict: {
       if (outcome.clash.empty()) return "a secret or item of the import was written meanwhile";
-      std::string line = std::string(outcome.clash_is_secret ? "secret" : "item") + " \"" +
-                         outcome.clash + "\" already exists in application " + application;
+      std::string line = std::string(outcome.clash_is_secret ? "secret" : "item") + " " +
+                         json::serialize(json::string(outcome.clash)) +
+                         " already exists in application " + application;
       if (outcome.clashes > 1) {
         line += " (and " + std::to_string(outcome.clashes - 1) + " more)";
       }
@@ -123,6 +124,10 @@ void ImportCommand(store::Store& store, service::AuditTrail& trail, const common
   RequireAccount(store, o.account_id);
   const service::ApplicationExport data = ReadSource(o);
   const crypto::Keyring keyring = OpenKeyring(store.meta(), o.storage.data_dir, o.master_key_file);
+  // Held as a server holds it, until the import has committed: no master-key rotation can run
+  // in between, so a data key this import makes is wrapped under the key in force.
+  const auto lease =
+      HoldServingLease(store.meta(), keyring, o.storage.data_dir, o.master_key_file, [] {});
   service::ApplicationTransfer transfer(store.transfers(), keyring, clock);
   const auto audited = trail.Attach(
       [&] { return OperatorEvent("import", o.account_id, {"application_name:" + application}); });

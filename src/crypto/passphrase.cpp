@@ -12,6 +12,8 @@ namespace {
 constexpr uint64_t kMinScryptN = uint64_t{1} << 10;
 constexpr uint64_t kMaxScryptN = uint64_t{1} << 20;
 constexpr uint64_t kMaxScryptMemory = uint64_t{1} << 30;
+// n * r * p, which the time scrypt takes follows: 8 times the default's (a few seconds).
+constexpr uint64_t kMaxScryptWork = uint64_t{1} << 23;
 
 }  // namespace
 
@@ -19,7 +21,8 @@ bool AcceptableScryptParams(const ScryptParams& params) {
   const bool power_of_two = params.n != 0 && (params.n & (params.n - 1)) == 0;
   return power_of_two && params.n >= kMinScryptN && params.n <= kMaxScryptN && params.r >= 1 &&
          params.r <= 32 && params.p >= 1 && params.p <= 16 &&
-         128 * params.r * params.n <= kMaxScryptMemory;
+         128 * params.r * params.n <= kMaxScryptMemory &&
+         params.n * params.r * params.p <= kMaxScryptWork;
 }
 
 common::SecureString DeriveFromPassphrase(std::string_view passphrase, std::string_view salt,

@@ -18,8 +18,8 @@ struct ScryptParams {
 };
 
 // Whether a file may ask for these parameters: n a power of two from 2^10 to 2^20, r at most
-// 32, p at most 16, and at most 1 GiB of memory (128 * r * n), so a hostile file cannot make a
-// reader spend gigabytes or minutes.
+// 32, p at most 16, at most 1 GiB of memory (128 * r * n) and 8 times the default's work
+// (n * r * p), so a hostile file cannot make a reader spend gigabytes or minutes.
 bool AcceptableScryptParams(const ScryptParams& params);
 
 // `length` bytes derived from `passphrase` and `salt` with scrypt. Throws std::runtime_error

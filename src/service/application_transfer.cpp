@@ -1,5 +1,6 @@
 #include "service/application_transfer.hpp"
 
+#include <boost/json.hpp>
 #include <set>
 
 #include "common/utf8.hpp"
@@ -13,7 +14,13 @@ using common::SecureString;
 
 namespace {
 
-std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+// As a JSON string, so that no name can break the one-line message it is quoted in.
+std::string Quoted(std::string_view text) {
+  return boost::json::serialize(boost::json::string(text));
+}
+
+// The last second a timestamp of the protocol can show (9999-12-31 23:59:59 UTC).
+constexpr int64_t kLatestTime = 253'402'300'799;
 
 // Refuses what the API itself would refuse to store (SPEC 6.1, 7.1).
 void CheckEntries(const ApplicationExport& data) {
@@ -21,6 +28,10 @@ void CheckEntries(const ApplicationExport& data) {
   for (const ExportedSecret& secret : data.secrets) {
     if (!domain::IsValidSecretName(secret.name)) {
       throw ImportRejected("secret name " + Quoted(secret.name) + " is not a valid secret name");
+    }
+    if (secret.created < 0 || secret.created > secret.modified || secret.modified > kLatestTime) {
+      throw ImportRejected("secret " + Quoted(secret.name) +
+                           " has times out of order or out of range");
     }
     if (!names.insert(secret.name).second) {
       throw ImportRejected("secret " + Quoted(secret.name) + " appears twice");

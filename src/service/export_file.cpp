@@ -40,6 +40,9 @@ std::string Encode(std::string_view bytes) { return crypto::Base64UrlEncode(byte
 
 [[noreturn]] void Fail(const std::string& message) { throw ExportFileError(message); }
 
+// As a JSON string, so that no name can break the one-line message it is quoted in.
+std::string Quoted(std::string_view text) { return json::serialize(json::string(text)); }
+
 // Reading members of a record, each failure naming the line.
 class Record {
  public:
@@ -115,7 +118,7 @@ ExportKeys OpenHeader(std::string_view line, std::string_view passphrase, Applic
   if (!kdf_value.is_object()) Fail("line 1: \"kdf\" is not an object");
   const Record kdf(kdf_value.get_object(), 1);
   if (kdf.Text("name") != "scrypt")
-    Fail("line 1: unknown key derivation \"" + kdf.Text("name") + "\"");
+    Fail("line 1: unknown key derivation " + Quoted(kdf.Text("name")));
   const crypto::ScryptParams params{static_cast<uint64_t>(kdf.Int("n")),
                                     static_cast<uint64_t>(kdf.Int("r")),
                                     static_cast<uint64_t>(kdf.Int("p"))};
@@ -137,13 +140,14 @@ ExportedSecret ReadSecret(const Record& record, const ExportKeys& keys) {
   secret.created = record.Int("created");
   secret.modified = record.Int("modified");
   auto value = crypto::AeadOpen(keys.seal(), record.Bytes("value"), FieldAad(secret.name, "value"));
-  if (!value) Fail(record.Where() + "the value of secret \"" + secret.name + "\" does not open");
+  if (!value)
+    Fail(record.Where() + "the value of secret " + Quoted(secret.name) + " does not open");
   secret.value = std::move(*value);
   if (record.Has("description")) {
     const auto description = crypto::AeadOpen(keys.seal(), record.Bytes("description"),
                                               FieldAad(secret.name, "description"));
     if (!description) {
-      Fail(record.Where() + "the description of secret \"" + secret.name + "\" does not open");
+      Fail(record.Where() + "the description of secret " + Quoted(secret.name) + " does not open");
     }
     secret.description = std::string(description->view());
   }

@@ -27,7 +27,8 @@ TEST(PassphraseTest, HmacSha256MatchesRfc4231) {
 TEST(PassphraseTest, OnlyBoundedParametersAreAccepted) {
   EXPECT_TRUE(AcceptableScryptParams({}));
   EXPECT_TRUE(AcceptableScryptParams({1 << 10, 1, 1}));
-  EXPECT_TRUE(AcceptableScryptParams({1 << 20, 8, 16})) << "1 GiB";
+  EXPECT_TRUE(AcceptableScryptParams({1 << 20, 8, 1})) << "1 GiB";
+  EXPECT_FALSE(AcceptableScryptParams({1 << 20, 8, 16})) << "16 passes over 1 GiB";
   EXPECT_FALSE(AcceptableScryptParams({1 << 20, 16, 1})) << "2 GiB";
   EXPECT_TRUE(AcceptableScryptParams({1 << 10, 32, 16}));
   EXPECT_FALSE(AcceptableScryptParams({1 << 21, 8, 1})) << "2 GiB of memory";

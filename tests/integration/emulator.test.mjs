@@ -14,11 +14,11 @@ import { bearer, nowSeconds } from './lib/jwt.mjs';
 const THIRTY_DAYS = 2592000;
 const dir = makeTempDir('coffer-emulator-');
 
-function control(server, pathAndQuery, { method = 'POST', body } = {}) {
+function control(server, pathAndQuery, { method = 'POST', body, contentType = 'application/json' } = {}) {
   return request(server, {
     method,
     path: pathAndQuery,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: method === 'POST' && contentType ? { 'Content-Type': contentType } : {},
     body,
   });
 }
@@ -127,6 +127,18 @@ describe('with --emulator', () => {
     const resetByGet = await control(server, '/_emulator/reset', { method: 'GET' });
     assert.equal(resetByGet.status, 405);
     assert.equal(resetByGet.headers.allow, 'POST');
+    // What a web page can send without a preflight is refused: a browser is a loopback client.
+    for (const contentType of [null, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await control(server, '/_emulator/clock?advance=5', { contentType });
+      assert.equal(res.status, 415, String(contentType));
+      assert.match(res.body.error.msg, /application\/json/);
+      const reset = await control(server, '/_emulator/reset', { contentType, body: '{}' });
+      assert.equal(reset.status, 415);
+    }
+    const tooFar = await control(server, '/_emulator/clock?advance=253402300799');
+    assert.equal(tooFar.status, 400);
+    assert.match(tooFar.body.error.msg, /year 9999/);
+    assert.equal((await control(server, '/_emulator/clock?set=253402300800')).status, 400);
     const unknown = await control(server, '/_emulator/nothing');
     assert.equal(unknown.status, 404);
     assert.equal((await control(server, '/_emulator/clock', { method: 'GET' })).body.offset, before);
@@ -182,6 +194,8 @@ describe('with --emulator', () => {
     const res = await control(server, '/_emulator/reset');
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.applications_deleted, count + 1, 'every account');
+    const audit = await server.cofferRaw(['audit', 'list']);
+    assert.match(audit.stdout, /"method":"emulator reset"/, 'the reset is in the audit log');
     assert.deepEqual(expectOk(await call(server, 'GetApplications', {})).result, []);
     assert.deepEqual(expectOk(await call(server, 'GetApplications', {}, { creds: other })).result, []);
     const again = expectOk(await call(server, 'AddApplication', { application_name: 'seeded' }));

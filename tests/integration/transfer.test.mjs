@@ -215,6 +215,9 @@ describe('import --from-url', () => {
       '--credentials', target.credsPath, '--ca-file', source.certPath]);
     assert.equal(wrongKey.code, 1);
     assert.match(wrongKey.stderr, /GetSecrets failed with code 100/);
+    const clear = await coffer(target, [...base, '--from-url', 'http://192.0.2.1:8080', '--credentials', source.credsPath]);
+    assert.equal(clear.code, 1);
+    assert.match(clear.stderr, /refusing to read secrets over plain HTTP from 192\.0\.2\.1/);
     const unknown = await coffer(target, [...base, '--source-application', 'nosuch', '--from-url', url,
       '--credentials', source.credsPath, '--ca-file', source.certPath]);
     assert.equal(unknown.code, 1);

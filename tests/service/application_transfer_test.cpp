@@ -163,6 +163,13 @@ TEST_F(ApplicationTransferTest, ContentBreakingTheProtocolsRulesIsRefusedWhole) 
   EXPECT_NE(Rejection(with_secret({"bytes", SecureString("\xff"), std::nullopt, 0, 0})), "");
   EXPECT_EQ(Rejection(with_secret({"described", SecureString("v"), std::string(201, 'd'), 0, 0})),
             "the description of secret \"described\" is not UTF-8 or longer than 200 characters");
+  EXPECT_EQ(Rejection(with_secret({"late", SecureString("v"), std::nullopt, 20, 10})),
+            "secret \"late\" has times out of order or out of range");
+  EXPECT_EQ(Rejection(with_secret({"early", SecureString("v"), std::nullopt, -1, 10})),
+            "secret \"early\" has times out of order or out of range");
+  EXPECT_EQ(Rejection(with_secret({"two\nlines", SecureString("v"), std::nullopt, 0, 0})),
+            "secret name \"two\\nlines\" is not a valid secret name")
+      << "a name cannot break the one-line message";
   EXPECT_EQ(Rejection(with_item({"", "v", later})), "item key \"\" is not a valid key");
   EXPECT_EQ(Rejection(with_item({"bad key", "v", later})),
             "item key \"bad key\" is not a valid key");

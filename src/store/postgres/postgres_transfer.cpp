@@ -65,12 +65,13 @@ ImportOutcome PostgresTransfer::Import(const ApplicationImport& batch, ImportSea
   return db_.Transact([&](Connection& c) -> ImportOutcome {
     ImportOutcome done;
     // As Create: creates in one account run one at a time. Then the application row is locked
-    // against other writes of its secrets, as an AddSecret locks it.
+    // against every other write of its data (they share-lock it), so nothing is written between
+    // the clash check and the import, and no data key is made meanwhile.
     c.Exec("SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE",
            {Param::Int(batch.account_id)});
     auto application = ApplicationIn(c.Exec(
         "SELECT id, account_id, short_name, secure_record_storage, modified FROM applications "
-        "WHERE account_id = $1 AND short_name = $2 FOR NO KEY UPDATE",
+        "WHERE account_id = $1 AND short_name = $2 FOR UPDATE",
         {Param::Int(batch.account_id), Param::Text(batch.short_name)}));
     std::map<std::string, std::pair<int64_t, int64_t>> existing;  // name: id, created
     std::set<std::string> live_keys;
