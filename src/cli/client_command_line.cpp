@@ -101,7 +101,12 @@ ClientCommandLine::ClientCommandLine(CLI::App& app, CLI::App& app_group)
 
   c.Add(
       app_group, "ls", "list applications (GetApplications)",
-      [](ClientOptions& o) { o.method = "GetApplications"; }, false);
+      [](ClientOptions& o) {
+        o.method = "GetApplications";
+        o.params = {{"count", "1000", false}};
+        o.every_page = true;
+      },
+      false);
   c.Add(
        app_group, "add", "add an application (AddApplication)",
        [&f](ClientOptions& o) {
@@ -126,6 +131,7 @@ ClientCommandLine::ClientCommandLine(CLI::App& app, CLI::App& app_group)
   c.Add(*secret, "ls", "list secrets without values (GetSecrets)", [&f](ClientOptions& o) {
      o.method = "GetSecrets";
      o.params = {AppParam(f.app), {"count", "1000", false}};
+     o.every_page = true;
      if (!f.filter.empty()) o.params.push_back({"secret_name_part", f.filter, false});
    })->add_option("--filter", f.filter, "names containing this, ignoring case");
   CLI::App* secret_add =
@@ -171,6 +177,7 @@ ClientCommandLine::ClientCommandLine(CLI::App& app, CLI::App& app_group)
   c.Add(*kv, "ls", "list keys (GetKeyValueKeys)", [&f](ClientOptions& o) {
      o.method = "GetKeyValueKeys";
      o.params = {AppParam(f.app), {"count", "50", false}};
+     o.every_page = true;
      if (!f.filter.empty()) o.params.push_back({"key", f.filter, false});
    })->add_option("--prefix", f.filter, "keys starting with this");
   c.Add(*kv, "get", "one item (GetKeyValueItem)",

@@ -16,6 +16,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kDefaultServer = "https://127.0.0.1:8443";
+// Where `ls` stops paging, whatever the server says.
+constexpr std::size_t kMostEntries = 1'000'000;
 
 std::string FromEnvironment(const std::string& given, const char* variable,
                             const std::string& fallback) {
@@ -73,6 +75,33 @@ RequestForm FormNamed(const std::string& name) {
   return RequestForm::kUrlencoded;
 }
 
+// Asks for page after page until one comes back short; one answer with every entry, or the
+// first error answer.
+json::value EveryPage(ApiClient& api, const std::string& method, const ApiParams& params) {
+  std::size_t page_size = 0;
+  for (const auto& [name, value] : params) {
+    if (name == "count") page_size = std::stoul(value);
+  }
+  json::array entries;
+  json::value first;
+  for (;;) {
+    ApiParams page = params;
+    page.emplace_back("offset", std::to_string(entries.size()));
+    json::value answer = api.Send(method, page);
+    const json::object& fields = answer.as_object();
+    const json::value* result = fields.if_contains("result");
+    if (fields.contains("error") || result == nullptr || !result->is_array()) return answer;
+    const std::size_t got = result->get_array().size();
+    for (const json::value& entry : result->get_array()) entries.push_back(entry);
+    if (first.is_null()) first = std::move(answer);
+    if (got < page_size || got == 0 || entries.size() >= kMostEntries) break;
+  }
+  json::object joined = first.as_object();
+  joined["count"] = entries.size();
+  joined["result"] = std::move(entries);
+  return joined;
+}
+
 }  // namespace
 
 std::string PrettyJson(const json::value& value) {
@@ -100,7 +129,8 @@ int RunClient(const ClientOptions& o, std::ostream& out, std::ostream& err, bool
     params.emplace_back(param.name, param.from_file ? ReadValue(param.value) : param.value);
   }
   ApiClient api(std::move(client));
-  const json::value answer = api.Send(o.method, params, FormNamed(o.form));
+  const json::value answer = o.every_page ? EveryPage(api, o.method, params)
+                                          : api.Send(o.method, params, FormNamed(o.form));
   out << (pretty ? PrettyJson(answer) : json::serialize(answer)) << "\n";
   const json::value* error = answer.as_object().if_contains("error");
   if (error == nullptr) return 0;

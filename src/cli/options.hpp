@@ -174,6 +174,9 @@ struct ClientOptions {
   std::string method;
   std::vector<ClientParam> params;
   std::string form = "urlencoded";  // `coffer call --form`: urlencoded, query, json, multipart, cmd
+  // The shorthands' `ls`: ask page after page (the `count` parameter is the page size) and print
+  // one answer holding every entry.
+  bool every_page = false;
 };
 
 struct MasterKeyRotateOptions {

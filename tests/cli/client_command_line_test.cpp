@@ -59,7 +59,12 @@ TEST(ClientCommandLineTest, EachShorthandIsOneMethod) {
     EXPECT_EQ(o.method, method) << words[0] << " " << words[1];
     EXPECT_EQ(ParamsOf(o), params) << words[0] << " " << words[1];
   };
-  expect({"app", "ls"}, "GetApplications", {});
+  expect({"app", "ls"}, "GetApplications", {{"count", "1000", false}});
+  EXPECT_TRUE(Parse({"app", "ls"}).every_page);
+  EXPECT_TRUE(Parse({"kv", "ls", "--app", "web"}).every_page);
+  EXPECT_TRUE(Parse({"secret", "ls", "--app", "web"}).every_page);
+  EXPECT_FALSE(Parse({"kv", "get", "k", "--app", "web"}).every_page);
+  EXPECT_FALSE(Parse({"call", "GetKeyValueKeys"}).every_page);
   expect({"app", "add", "web"}, "AddApplication", {{"application_name", "web", false}});
   expect({"app", "rm", "12"}, "DelApplication", {{"application_id", "12", false}});
   expect({"app", "rm", "web"}, "DelApplication", {{"application_name", "web", false}});

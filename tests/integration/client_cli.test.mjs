@@ -211,6 +211,13 @@ describe('shorthands', () => {
     assert.ok(got.json.result.expires_at <= Math.floor(Date.now() / 1000) + 61);
     const listed = await client(['kv', 'ls', '--app', 'store', '--prefix', 'order:', ...at(server)]);
     assert.deepEqual(listed.json.result.map((i) => i.key), ['order:1', 'order:2']);
+    for (let i = 0; i < 120; i++) {
+      expectOk(await call(server, 'SetKeyValueItem', { application_id: app, key: `many:${String(i).padStart(3, '0')}`, value: 'v' }));
+    }
+    const all = await client(['kv', 'ls', '--app', 'store', '--prefix', 'many:', ...at(server)]);
+    assert.equal(all.json.result.length, 120, 'every page of 50, joined');
+    assert.equal(all.json.count, 120);
+    assert.equal(all.json.result[119].key, 'many:119');
     const removed = await client(['kv', 'rm', 'order:1', '--app', 'store', ...at(server)]);
     assert.equal(removed.json.result, 1);
     const again = await client(['kv', 'rm', 'order:1', '--app', 'store', ...at(server)]);
