@@ -9,10 +9,9 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
+#include "cli/data_dir.hpp"
 #include "crypto/random.hpp"
 
 namespace coffer::cli {
@@ -177,12 +176,9 @@ bool IsAddress(const std::string& host) {
 }  // namespace
 
 auth::ServiceCredentials ReadCredentialsFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read credentials file " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
+  const std::string text = ReadWholeFile(path, "credentials file");
   try {
-    return auth::ParseCredentials(text.str());
+    return auth::ParseCredentials(text);
   } catch (const auth::CredentialsError& e) {
     throw std::runtime_error("credentials file " + path + ": " + e.what());
   }

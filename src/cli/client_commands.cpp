@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/api_client.hpp"
+#include "cli/data_dir.hpp"
 
 namespace coffer::cli {
 
@@ -28,15 +29,14 @@ std::string FromEnvironment(const std::string& given, const char* variable,
 
 // A file's content (`-`: standard input) without one final line ending, as `$(cat FILE)` gives.
 std::string ReadValue(const std::string& path) {
-  std::ostringstream text;
+  std::string value;
   if (path == "-") {
+    std::ostringstream text;
     text << std::cin.rdbuf();
+    value = std::move(text).str();
   } else {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw std::runtime_error("cannot read " + path);
-    text << file.rdbuf();
+    value = ReadWholeFile(path, "value file");
   }
-  std::string value = std::move(text).str();
   if (!value.empty() && value.back() == '\n') value.pop_back();
   if (!value.empty() && value.back() == '\r') value.pop_back();
   return value;

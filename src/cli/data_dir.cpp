@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace coffer::cli {
@@ -87,6 +89,18 @@ store::StorageOptions StorageFor(const std::string& dir, const std::string& post
                                  std::size_t db_pool) {
   if (postgres_url.empty()) return StorageIn(dir);
   return store::StorageOptions{.postgres_url = postgres_url, .db_pool = db_pool};
+}
+
+std::string ReadWholeFile(const std::string& path, const std::string& what) {
+  std::ifstream file(path, std::ios::binary);
+  // A directory opens as a stream that reads as empty.
+  if (!file || std::filesystem::is_directory(path)) {
+    throw std::runtime_error("cannot read " + what + " " + path);
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (!file.good() && !file.eof()) throw std::runtime_error("cannot read " + what + " " + path);
+  return std::move(text).str();
 }
 
 void WriteNewFile(const std::string& path, const std::string& content, unsigned mode) {

@@ -27,6 +27,9 @@ store::StorageOptions StorageIn(const std::string& dir);
 store::StorageOptions StorageFor(const std::string& dir, const std::string& postgres_url,
                                  std::size_t db_pool);
 
+// The whole content of the file at `path`; throws std::runtime_error "cannot read <what> <path>".
+std::string ReadWholeFile(const std::string& path, const std::string& what);
+
 // Writes `content` to a new file `path` with `mode`; throws std::runtime_error if it exists or
 // cannot be written (then removing what it made). The file is synced before returning.
 void WriteNewFile(const std::string& path, const std::string& content, unsigned mode);

@@ -1,13 +1,14 @@
 #include "cli/emulator.hpp"
 
 #include <boost/algorithm/string.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
 #include "cli/audit_commands.hpp"
 #include "cli/emulator_seed.hpp"
+#include "cli/loopback.hpp"
 #include "common/strings.hpp"
+#include "common/timestamp.hpp"
 #include "domain/names.hpp"
 
 namespace coffer::cli {
@@ -30,18 +31,6 @@ common::HttpResponse Refused(int status, const std::string& message) {
   return Json(status, json::object{{"error", json::object{{"msg", message}}}});
 }
 
-// 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6.
-bool IsLoopback(const std::string& client) {
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(client, ec);
-  if (ec) return false;
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
-        .is_loopback();
-  }
-  return address.is_loopback();
-}
-
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
 // `application/json`, with any parameters (charset).
@@ -50,9 +39,6 @@ bool IsJson(std::string_view content_type) {
   return boost::algorithm::iequals(boost::algorithm::trim_copy(std::string(type)),
                                    "application/json");
 }
-
-// The last second a timestamp of the protocol can show (9999-12-31 23:59:59 UTC).
-constexpr int64_t kLatestTime = 253'402'300'799;
 
 }  // namespace
 
@@ -78,7 +64,7 @@ std::unique_ptr<store::AuditScope> Emulator::Audited(const char* control, int64_
 bool Emulator::Owns(std::string_view target) { return PathOf(target).starts_with(kPrefix); }
 
 common::HttpResponse Emulator::Serve(const common::HttpRequest& request) {
-  if (!IsLoopback(request.client)) {
+  if (!IsLoopbackHost(request.client)) {
     return Refused(403, "the emulator's controls answer loopback clients only");
   }
   const std::string_view path = PathOf(request.target);
@@ -126,7 +112,8 @@ common::HttpResponse Emulator::Clock(const common::HttpRequest& request) {
     (param.key == "advance" ? advance : set) = *number;
   }
   if (advance && set) return Refused(400, "advance and set exclude each other");
-  if ((advance && *advance > kLatestTime - clock_.NowSeconds()) || (set && *set > kLatestTime)) {
+  if ((advance && *advance > common::kLatestTimestamp - clock_.NowSeconds()) ||
+      (set && *set > common::kLatestTimestamp)) {
     return Refused(400, "the clock would pass the year 9999");
   }
   if ((advance || set) && request.method != "POST") return Refused(405, "use POST to move it");

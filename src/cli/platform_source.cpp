@@ -1,10 +1,10 @@
 #include "cli/platform_source.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
 #include "cli/api_client.hpp"
+#include "cli/loopback.hpp"
 #include "common/timestamp.hpp"
 
 namespace coffer::cli {
@@ -147,9 +147,7 @@ void RequireSafeTransport(const std::string& url) {
   const std::string host = parsed->host_type() == boost::urls::host_type::ipv6
                                ? parsed->host_ipv6_address().to_string()
                                : std::string(parsed->host());
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(host, ec);
-  if (host == "localhost" || (!ec && address.is_loopback())) return;
+  if (IsLoopbackHost(host)) return;
   throw std::runtime_error("refusing to read secrets over plain HTTP from " + host +
                            ": use https://");
 }

@@ -7,9 +7,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <condition_variable>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stop_token>
 #include <thread>
 
@@ -191,11 +189,7 @@ int RunServe(const ServeOptions& o) {
   });
   const auto seed = Startup("--seed", [&]() -> std::optional<std::string> {
     if (o.seed_file.empty()) return std::nullopt;
-    std::ifstream file(o.seed_file, std::ios::binary);
-    std::ostringstream text;
-    text << file.rdbuf();
-    if (!file) throw std::runtime_error("cannot read " + o.seed_file);
-    return std::move(text).str();
+    return ReadWholeFile(o.seed_file, "seed file");
   });
   common::SystemClock system_clock;
   common::MovableClock movable_clock(system_clock);

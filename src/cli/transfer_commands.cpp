@@ -21,15 +21,6 @@ namespace {
 
 constexpr std::size_t kMinExportPassphrase = 8;
 
-std::string ReadWholeFile(const std::string& path, const std::string& what) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + what + " " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (!file.good() && !file.eof()) throw std::runtime_error("cannot read " + what + " " + path);
-  return std::move(text).str();
-}
-
 // The first line of the passphrase file, without its line ending.
 common::SecureString ReadPassphrase(const std::string& path, std::size_t min_length) {
   const auto text = common::SecureString::Adopt(ReadWholeFile(path, "passphrase file"));

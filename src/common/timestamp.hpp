@@ -6,6 +6,9 @@
 
 namespace coffer::common {
 
+// The last second the protocol's timestamp can show (9999-12-31 23:59:59 UTC).
+inline constexpr int64_t kLatestTimestamp = 253'402'300'799;
+
 // Renders Unix seconds as the protocol's timestamp, `YYYY-MM-DD HH:MM:SS` in UTC.
 std::string FormatTimestamp(int64_t unix_seconds);
 

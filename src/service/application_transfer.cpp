@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "common/timestamp.hpp"
 #include "common/utf8.hpp"
 #include "domain/key_value_rules.hpp"
 #include "domain/secret_rules.hpp"
@@ -19,9 +20,6 @@ std::string Quoted(std::string_view text) {
   return boost::json::serialize(boost::json::string(text));
 }
 
-// The last second a timestamp of the protocol can show (9999-12-31 23:59:59 UTC).
-constexpr int64_t kLatestTime = 253'402'300'799;
-
 // Refuses what the API itself would refuse to store (SPEC 6.1, 7.1).
 void CheckEntries(const ApplicationExport& data) {
   std::set<std::string_view> names;
@@ -29,7 +27,8 @@ void CheckEntries(const ApplicationExport& data) {
     if (!domain::IsValidSecretName(secret.name)) {
       throw ImportRejected("secret name " + Quoted(secret.name) + " is not a valid secret name");
     }
-    if (secret.created < 0 || secret.created > secret.modified || secret.modified > kLatestTime) {
+    if (secret.created < 0 || secret.created > secret.modified ||
+        secret.modified > common::kLatestTimestamp) {
       throw ImportRejected("secret " + Quoted(secret.name) +
                            " has times out of order or out of range");
     }

@@ -43,6 +43,29 @@ void Touch(const std::string& path, mode_t mode) {
   ASSERT_EQ(::chmod(path.c_str(), mode), 0);
 }
 
+TEST(ReadWholeFileTest, ReadsEveryByteOrSaysWhatItCouldNotRead) {
+  testing_support::TempDir dir;
+  const std::string path = dir.File("bytes");
+  const std::string content("a\0b\r\n\xff", 6);
+  WriteNewFile(path, content, 0600);
+  EXPECT_EQ(ReadWholeFile(path, "test file"), content);
+  try {
+    ReadWholeFile(dir.File("missing"), "seed file");
+    FAIL() << "a missing file was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot read seed file " + dir.File("missing"));
+  }
+  EXPECT_THROW(ReadWholeFile(dir.path(), "directory"), std::runtime_error);
+}
+
+TEST(WriteNewFileTest, NeverReplacesAFile) {
+  testing_support::TempDir dir;
+  const std::string path = dir.File("once");
+  WriteNewFile(path, "first", 0600);
+  EXPECT_THROW(WriteNewFile(path, "second", 0600), std::runtime_error);
+  EXPECT_EQ(ReadWholeFile(path, "file"), "first");
+}
+
 TEST(RequirePrivateTest, OwnFilesThatOnlyTheOwnerWritesPass) {
   testing_support::TempDir dir;
   Touch(dir.File("key"), 0600);
