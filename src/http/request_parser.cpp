@@ -1,7 +1,9 @@
 #include "http/request_parser.hpp"
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
 #include <cstdint>
-#include <limits>
 #include <vector>
 
 namespace coffer::http {
@@ -11,45 +13,90 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-// Beast stores a field's name (plus two bytes) and value lengths in 16 bits.
-constexpr std::size_t kMaxFieldPart = std::numeric_limits<std::uint16_t>::max() - 2;
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
-// The comma-separated codings of every Transfer-Encoding field, in order.
-std::vector<std::string_view> TransferCodings(const RequestHeader& header) {
+// The comma-separated codings, in order.
+std::vector<std::string_view> Codings(std::string_view value) {
   std::vector<std::string_view> codings;
-  for (auto [it, end] = header.equal_range(bhttp::field::transfer_encoding); it != end; ++it) {
-    std::string_view value = it->value();
-    while (true) {
-      const auto comma = value.find(',');
-      codings.push_back(Trim(value.substr(0, comma)));
-      if (comma == std::string_view::npos) break;
-      value.remove_prefix(comma + 1);
-    }
+  while (true) {
+    const auto comma = value.find(',');
+    codings.push_back(Trim(value.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
   }
   return codings;
 }
 
 }  // namespace
 
-void RequestParser::on_field_impl(bhttp::field name, beast::string_view name_string,
-                                  beast::string_view value, beast::error_code& ec) {
-  if (name_string.size() > kMaxFieldPart || value.size() > kMaxFieldPart) {
-    ec = bhttp::error::header_limit;
-    return;
-  }
-  get().insert(name, name_string, value);
+void RequestParser::on_request_impl(bhttp::verb method, beast::string_view method_string,
+                                    beast::string_view target, int version, beast::error_code&) {
+  method_ = method;
+  method_string_.assign(method_string.data(), method_string.size());
+  target_.assign(target.data(), target.size());
+  version_ = static_cast<unsigned>(version);
 }
 
-std::optional<int> FramingRefusal(const RequestHeader& header) {
-  if (header.version() >= 11 && header.count(bhttp::field::host) != 1) return 400;
-  if (header.count(bhttp::field::transfer_encoding) == 0) return std::nullopt;
-  const auto codings = TransferCodings(header);
+void RequestParser::on_field_impl(bhttp::field name, beast::string_view, beast::string_view value,
+                                  beast::error_code&) {
+  if (is_header_done()) return;  // a trailer: never acted on
+  switch (name) {
+    case bhttp::field::host:
+      ++host_fields_;
+      break;
+    case bhttp::field::content_type:
+      if (content_type_.empty()) content_type_.assign(value.data(), value.size());
+      break;
+    case bhttp::field::authorization:
+      if (!authorization_) authorization_.emplace(value.data(), value.size());
+      break;
+    case bhttp::field::expect:
+      if (beast::iequals(value, "100-continue")) expects_continue_ = true;
+      break;
+    case bhttp::field::transfer_encoding:
+      if (transfer_encoding_) {
+        transfer_encoding_->push_back(',');
+      } else {
+        transfer_encoding_.emplace();
+      }
+      transfer_encoding_->append(value.data(), value.size());
+      break;
+    default:
+      break;
+  }
+}
+
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                      beast::error_code& ec) {
+  if (!content_length) return;
+  if (*content_length > body_.max_size()) {
+    ec = bhttp::error::buffer_overflow;
+    return;
+  }
+  // Exactly once, so growing never leaves a copy behind.
+  body_.reserve(static_cast<std::size_t>(*content_length));
+}
+
+std::size_t RequestParser::on_body_impl(beast::string_view body, beast::error_code&) {
+  body_.append(body.data(), body.size());
+  return body.size();
+}
+
+std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                                              beast::error_code&) {
+  body_.append(body.data(), body.size());
+  return body.size();
+}
+
+std::optional<int> FramingRefusal(unsigned version, std::size_t host_fields,
+                                  const std::optional<std::string>& transfer_encoding) {
+  if (version >= 11 && host_fields != 1) return 400;
+  if (!transfer_encoding) return std::nullopt;
+  const auto codings = Codings(*transfer_encoding);
   const auto is_chunked = [](std::string_view coding) { return beast::iequals(coding, "chunked"); };
   if (!is_chunked(codings.back())) return 400;
   for (std::size_t i = 0; i + 1 < codings.size(); ++i) {
@@ -67,8 +114,10 @@ std::string OriginForm(std::string_view target) {
     const std::string_view rest = target.substr(scheme.size());
     const auto path = rest.find_first_of("/?");
     if (path == std::string_view::npos) return "/";
-    if (rest[path] == '?') return "/" + std::string(rest.substr(path));
-    return std::string(rest.substr(path));
+    std::string origin;
+    if (rest[path] == '?') origin.push_back('/');
+    origin.append(rest.substr(path));
+    return origin;
   }
   return std::string(target);
 }

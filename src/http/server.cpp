@@ -41,18 +41,27 @@ ServerOptions WithThreadsResolved(ServerOptions options) {
   return options;
 }
 
+std::vector<std::unique_ptr<net::io_context>> MakeContexts(int count) {
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  // A concurrency hint of 1: each loop is run by one thread only.
+  for (int i = 0; i < count; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+  return contexts;
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options)
     : options_(WithThreadsResolved(std::move(options))),
-      ioc_(options_.io_threads),
-      control_(net::make_strand(ioc_)),
+      contexts_(MakeContexts(options_.io_threads)),
+      control_(net::make_strand(contexts_.front()->get_executor())),
       acceptor_(control_),
       accept_retry_timer_(control_),
       report_timer_(control_),
       drain_timer_(control_),
       workers_(static_cast<std::size_t>(options_.worker_threads)) {
-  const tcp::endpoint endpoint = ResolveListenAddress(ioc_, options_.host, options_.port);
+  for (auto& context : contexts_) keep_running_.push_back(net::make_work_guard(*context));
+  const tcp::endpoint endpoint =
+      ResolveListenAddress(*contexts_.front(), options_.host, options_.port);
   const std::string where = options_.host + ":" + std::to_string(options_.port);
   boost::system::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
@@ -87,8 +96,10 @@ void Server::Run(std::shared_ptr<net::ssl::context> tls, ServerCallbacks callbac
     ScheduleReport();
   });
   std::vector<std::thread> threads;
-  for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { RunIo(); });
-  RunIo();  // returns once draining has left no work
+  for (std::size_t i = 1; i < contexts_.size(); ++i) {
+    threads.emplace_back([context = contexts_[i].get()] { RunIo(*context); });
+  }
+  RunIo(*contexts_.front());  // returns once draining has left no work
   for (auto& thread : threads) thread.join();
   workers_.join();
   std::unique_lock lock(answers_mutex_);
@@ -108,10 +119,10 @@ std::shared_ptr<void> Server::ExpectAnswer() {
   });
 }
 
-void Server::RunIo() {
+void Server::RunIo(net::io_context& context) {
   while (true) {
     try {
-      ioc_.run();
+      context.run();
       return;
     } catch (const std::exception& e) {
       // The connection whose handler threw is dropped with it; the others go on.
@@ -124,14 +135,19 @@ void Server::Stop() {
   net::post(control_, [this] { BeginDrain(); });
 }
 
-void Server::Accept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         [this](boost::system::error_code ec, tcp::socket socket) {
-                           OnAccept(ec, std::move(socket));
-                         });
+net::io_context& Server::NextContext() {
+  net::io_context& context = *contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  return context;
 }
 
-void Server::OnAccept(boost::system::error_code ec, tcp::socket socket) {
+void Server::Accept() {
+  acceptor_.async_accept(
+      NextContext().get_executor(),
+      [this](boost::system::error_code ec, Socket socket) { OnAccept(ec, std::move(socket)); });
+}
+
+void Server::OnAccept(boost::system::error_code ec, Socket socket) {
   if (ec == net::error::operation_aborted || stopping_) return;
   if (ec) {
     if (const std::size_t failed = accept_failure_log_.Note()) {
@@ -240,6 +256,8 @@ void Server::BeginDrain() {
     }
   }
   for (auto& session : open) session->Shutdown();
+  // Each loop now ends once its connections have.
+  keep_running_.clear();
   WaitForDrain(std::chrono::steady_clock::now() + options_.drain_timeout);
 }
 
@@ -250,7 +268,7 @@ void Server::WaitForDrain(std::chrono::steady_clock::time_point deadline) {
   }
   if (std::chrono::steady_clock::now() >= deadline) {
     spdlog::warn("drain timeout: closing the remaining connections");
-    ioc_.stop();
+    for (auto& context : contexts_) context->stop();
     return;
   }
   drain_timer_.expires_after(std::chrono::milliseconds(20));

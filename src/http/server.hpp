@@ -14,18 +14,22 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/log_throttle.hpp"
 #include "http/options.hpp"
+#include "http/session_base.hpp"
 
 namespace coffer::http {
-
-class SessionBase;
 
 // An HTTP/1.1 server, over TLS when given a context, plain otherwise. Reads requests within
 // the limits of ServerOptions, hands them to a worker pool, and writes the answers, keeping
 // connections alive. Construct (which binds), Listen() once ready to serve, then Run() on one
 // thread; Stop() from any thread.
+//
+// Each I/O thread runs an io_context of its own, and each connection lives on one of them for
+// its whole life, so a connection's handlers never run concurrently without a strand: the
+// sessions use the io_context's concrete executor and pay for no locking or type erasure.
 class Server {
  public:
   // Binds at once, so a bad or busy address fails before anything else is set up, but does not
@@ -68,10 +72,12 @@ class Server {
   bool stopping() const { return stopping_; }
 
  private:
-  // Runs the I/O loop until it has no work left, surviving a handler that throws.
-  void RunIo();
+  // Runs one I/O loop until it has no work left, surviving a handler that throws.
+  static void RunIo(boost::asio::io_context& context);
+  // The I/O loop the next connection joins (round robin).
+  boost::asio::io_context& NextContext();
   void Accept();
-  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void OnAccept(boost::system::error_code ec, Socket socket);
   // Why a new connection from `client` may not be admitted, or nullptr when it may.
   const char* AdmissionRefusal(const std::string& client);
   // Counts a refused connection and logs the count through refusal_log_, so a flood of
@@ -90,8 +96,8 @@ class Server {
   ServerOptions options_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
   ServerCallbacks callbacks_;
-  // Declared before ioc_ so that sessions destroyed with ioc_'s pending handlers can still
-  // unregister.
+  // Declared before contexts_ so that sessions destroyed with the loops' pending handlers can
+  // still unregister.
   struct OpenSession {
     std::weak_ptr<SessionBase> session;
     std::string client;  // the peer's IP address
@@ -102,10 +108,14 @@ class Server {
   common::LogThrottle refusal_log_{kReportInterval};
   std::atomic<const char*> last_refusal_{""};
   common::LogThrottle accept_failure_log_{kReportInterval};
-  boost::asio::io_context ioc_;
+  // One per I/O thread; the first also runs the acceptor, its timers and the signals.
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  // Keep the loops running while they have no connection, until draining begins.
+  std::vector<boost::asio::executor_work_guard<IoExecutor>> keep_running_;
+  std::size_t next_context_ = 0;  // used on control_ only
   // The acceptor, its timers and the signals share one strand, so draining never races an
-  // accept or a timer, whatever --threads says.
-  boost::asio::strand<boost::asio::io_context::executor_type> control_;
+  // accept or a timer.
+  boost::asio::strand<IoExecutor> control_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_timer_;
   boost::asio::steady_timer report_timer_;
