@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,7 +24,8 @@ struct HttpRequest {
 // What the application layer answers; the transport adds framing and connection headers.
 struct HttpResponse {
   int status = 200;
-  std::string content_type = "application/json; charset=utf-8";
+  // Always a literal or other static text (a fixed set of types): no allocation per answer.
+  std::string_view content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };

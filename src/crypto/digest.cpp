@@ -20,10 +20,19 @@ const EVP_MD* FetchedSha256() {
 }  // namespace
 
 Sha256Digest Sha256(std::string_view data) {
+  // One context per thread, reused: EVP_Digest would allocate and free one per call, and every
+  // request's token is hashed (the verified-token cache's key).
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local const Context context;
+  if (context.ctx == nullptr) throw std::runtime_error("SHA-256 failed: out of memory");
   Sha256Digest digest;
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &len, FetchedSha256(), nullptr) != 1 ||
-      len != digest.size()) {
+  if (EVP_DigestInit_ex2(context.ctx, FetchedSha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, digest.data(), &len) != 1 || len != digest.size()) {
     throw std::runtime_error("SHA-256 failed");
   }
   return digest;

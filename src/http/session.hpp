@@ -328,12 +328,14 @@ class Session final : public SessionBase {
     // One contiguous buffer, wiped once written: the body may hold a secret value
     // (GetSecretValue), and a TLS stream handed several buffers first copies them into one on
     // its own stack (Asio's linearisation), where the plaintext would stay.
-    auto wire = std::make_shared<std::string>(ResponseWire(response, keep, head_));
+    // A connection writes one answer at a time (the next request is read once it is sent).
+    wire_ = ResponseWire(response, keep, head_);
     common::WipeBytes(response.body.data(), response.body.size());
     SetDeadline(Options().read_timeout);
-    net::async_write(stream_, net::buffer(*wire),
-                     [self = Self(), wire, keep](beast::error_code ec, std::size_t) {
-                       common::WipeBytes(wire->data(), wire->size());
+    net::async_write(stream_, net::buffer(wire_),
+                     [self = Self(), keep](beast::error_code ec, std::size_t) {
+                       common::WipeBytes(self->wire_.data(), self->wire_.size());
+                       self->wire_ = std::string();
                        if (ec || !keep) return self->Close();
                        self->WaitForRequest();
                      });
@@ -405,6 +407,7 @@ class Session final : public SessionBase {
   // Wipes what it frees or outgrows, like the parser (RequestFields).
   beast::basic_flat_buffer<common::WipingAllocator<char>> buffer_;
   std::optional<RequestParser> parser_;
+  std::string wire_;           // the answer being written
   bool first_request_ = true;  // no byte of a request has arrived yet
   bool head_ = false;          // the request being answered is a HEAD
   bool header_checked_ = false;

@@ -67,7 +67,7 @@ common::HttpResponse StaticAssets::Serve(const common::HttpRequest& request) con
   for (const auto& asset : assets_) {
     if (asset.path != path) continue;
     common::HttpResponse response;
-    response.content_type = std::string(ContentTypeFor(path));
+    response.content_type = ContentTypeFor(path);
     response.headers = SecurityHeaders();
     // Assets change with the binary; revalidation is cheap on loopback and never stale.
     response.headers.emplace_back("Cache-Control", "no-cache");
