@@ -49,13 +49,14 @@ void RequestParser::on_field_impl(bhttp::field name, beast::string_view, beast::
       ++host_fields_;
       break;
     case bhttp::field::content_type:
-      if (content_type_.empty()) content_type_.assign(value.data(), value.size());
+      if (!content_type_) content_type_.emplace(value.data(), value.size());
       break;
     case bhttp::field::authorization:
       if (!authorization_) authorization_.emplace(value.data(), value.size());
       break;
     case bhttp::field::expect:
-      if (beast::iequals(value, "100-continue")) expects_continue_ = true;
+      if (!expect_seen_) expects_continue_ = beast::iequals(value, "100-continue");
+      expect_seen_ = true;
       break;
     case bhttp::field::transfer_encoding:
       if (transfer_encoding_) {

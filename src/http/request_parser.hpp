@@ -30,9 +30,11 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   std::string_view target() const { return target_; }
   unsigned version() const { return version_; }
   // The first of each field, or empty (nullopt) when the request has none.
-  std::string_view content_type() const { return content_type_; }
+  std::string_view content_type() const {
+    return content_type_ ? std::string_view(*content_type_) : std::string_view();
+  }
   const std::optional<WipingString>& authorization() const { return authorization_; }
-  // True when an Expect field asks for 100-continue.
+  // True when the (first) Expect field asks for 100-continue.
   bool expects_continue() const { return expects_continue_; }
   // What FramingRefusal judges.
   std::size_t host_fields() const { return host_fields_; }
@@ -60,9 +62,10 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   std::string method_string_;
   WipingString target_;
   unsigned version_ = 0;
-  std::string content_type_;
+  std::optional<std::string> content_type_;
   std::optional<WipingString> authorization_;
   bool expects_continue_ = false;
+  bool expect_seen_ = false;
   std::size_t host_fields_ = 0;
   std::optional<std::string> transfer_encoding_;  // every Transfer-Encoding value, comma-joined
   WipingString body_;

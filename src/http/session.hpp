@@ -93,11 +93,15 @@ class Session final : public SessionBase {
   const ServerOptions& Options() const { return server_.options(); }
 
   // Timeouts. Each phase sets deadline_; the timer wakes at least once per check_period_ (the
-  // shortest timeout) and closes the socket once the deadline has passed, which ends the
-  // pending operation. As every timeout is at least check_period_, a deadline set at any time
+  // shortest request timeout) and closes the socket once the deadline has passed, which ends
+  // the pending operation. As the request timeouts are at least check_period_, such a deadline
   // lies at or after the timer's next wake, which re-arms at the deadline: a connection is
-  // closed at its deadline, never late, and setting a deadline costs no timer operation.
-  void SetDeadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
+  // closed at its deadline, never late, and setting a deadline costs no timer operation. Only
+  // a shorter one (the linger after closing) brings the timer forward.
+  void SetDeadline(std::chrono::milliseconds timeout) {
+    deadline_ = Clock::now() + timeout;
+    if (deadline_ < timer_.expiry()) ArmTimer(deadline_);
+  }
   void ClearDeadline() { deadline_ = Clock::time_point::max(); }
 
   void ArmTimer(Clock::time_point at) {
@@ -120,9 +124,9 @@ class Session final : public SessionBase {
   }
 
   static std::chrono::milliseconds ShortestTimeout(const ServerOptions& options) {
-    return std::max(std::chrono::milliseconds(1),
-                    std::min({options.read_timeout, options.first_byte_timeout,
-                              options.idle_timeout, std::chrono::milliseconds(kLingerTime)}));
+    return std::max(
+        std::chrono::milliseconds(1),
+        std::min({options.read_timeout, options.first_byte_timeout, options.idle_timeout}));
   }
 
   void Begin() {

@@ -91,6 +91,15 @@ TEST(RequestParserTest, KeepsWhatTheServerReadsFromTheHeader) {
   EXPECT_EQ(FramingRefusal(p), std::nullopt);
 }
 
+TEST(RequestParserTest, TheFirstContentTypeAndExpectCountEvenWhenEmpty) {
+  const auto parsed = Parse(
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Type:\r\nContent-Type: application/json\r\n"
+      "Expect: nothing\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_FALSE(parsed.error) << parsed.error.message();
+  EXPECT_EQ(parsed.parser->content_type(), "");
+  EXPECT_FALSE(parsed.parser->expects_continue());
+}
+
 TEST(RequestParserTest, AbsentFieldsReadAsAbsent) {
   const auto parsed = Parse("GET /healthz HTTP/1.0\r\nExpect: 100-continue\r\n\r\n");
   ASSERT_FALSE(parsed.error) << parsed.error.message();
