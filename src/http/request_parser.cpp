@@ -88,9 +88,8 @@ std::size_t RequestParser::on_body_impl(beast::string_view body, beast::error_co
 }
 
 std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, beast::string_view body,
-                                              beast::error_code&) {
-  body_.append(body.data(), body.size());
-  return body.size();
+                                              beast::error_code& ec) {
+  return on_body_impl(body, ec);
 }
 
 std::optional<int> FramingRefusal(unsigned version, std::size_t host_fields,

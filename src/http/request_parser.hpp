@@ -18,8 +18,9 @@ namespace coffer::http {
 using WipingString = std::basic_string<char, std::char_traits<char>, common::WipingAllocator<char>>;
 
 // Beast's parser does the framing (request line, fields, Content-Length, chunked bodies,
-// Connection, the header and body limits); this keeps the method, target, version, the four
-// fields the server reads, what the framing checks need, and the body. Other fields and
+// Connection, the header and body limits); this keeps the method, target, version, the fields
+// the server reads (Content-Type, Authorization, Expect), what the framing checks need (Host,
+// Transfer-Encoding), and the body. Other fields and
 // trailers are parsed and dropped, so reading a request allocates only for what is kept.
 // Feed it with put() and put_eof() as basic_parser says; read the accessors once
 // is_header_done() (body() once is_done()).
