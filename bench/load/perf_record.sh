@@ -5,10 +5,10 @@
 # full speed on the real CPU (SHA and AES instructions, the kernel's TCP and futex work), so it
 # is the figure to trust for time; callgrind's instruction counts are the noise-free one.
 #
-#   bench/load/perf_record.sh [COFFER_BINARY] [http|https] [get.lua|set.lua]
+#   bench/load/perf_record.sh [COFFER_BINARY] [http|https] [get.lua|set.lua|get_secret.lua]
 #
 # Starts `coffer serve` pinned to CPU $SERVER_CPU on a fresh data directory, seeds $SEED_KEYS
-# items of $VALUE_BYTES bytes, then runs wrk ($CONNECTIONS connections, pinned to $CLIENT_CPU)
+# items of $VALUE_BYTES bytes (and, for get_secret.lua, 100 secrets of as many), then runs wrk ($CONNECTIONS connections, pinned to $CLIENT_CPU)
 # for $SECONDS_TO_SAMPLE while perf samples the server. Settings (environment):
 # SECONDS_TO_SAMPLE=8 CONNECTIONS=64 SEED_KEYS=1000 VALUE_BYTES=100 SERVER_CPU=0 CLIENT_CPU=1
 # TOP=40 KEEP=0 (keep the work directory with perf.data).
@@ -71,6 +71,15 @@ wrk_run() {  # wrk_run SCRIPT SECONDS CONNECTIONS [env...]
     -s "$here/$name" "$url"
 }
 wrk_run set.lua $((SEED_KEYS / 2000 + 3)) 16 COFFER_SEED=1 >/dev/null
+if [[ $script == get_secret.lua ]]; then  # s000000..s000099, as get_secret.lua reads them
+  value=$(head -c "$VALUE_BYTES" /dev/zero | tr '\0' 'v')
+  for i in $(seq 0 99); do
+    curl -sSk -X POST -H "Authorization: Bearer $token" \
+      --data "application_id=$app_id&secret_name=$(printf 's%06d' "$i")&secret_value=$value" \
+      "$url/platform_api/AddSecret" | grep -q '"secret_id"' ||
+      { echo "perf_record.sh: AddSecret failed" >&2; exit 1; }
+  done
+fi
 
 perf record -e cpu-clock -g -o "$work/perf.data" -p "$server_pid" -- sleep "$SECONDS_TO_SAMPLE" \
   >/dev/null 2>&1 &

@@ -7,7 +7,8 @@
 # Phases, each a separate callgrind dump (instruction counts, user space only: the kernel's
 # share, e.g. fsync and TCP, is not counted; see the perf numbers in docs/performance.md):
 #   1. GetKeyValueItem over plain HTTP   2. SetKeyValueItem over plain HTTP
-#   3. GetKeyValueItem over HTTPS (a second server under callgrind, same data)
+#   3. GetSecretValue over plain HTTP (100 secrets; its audit record joins the group commit)
+#   4. GetKeyValueItem over HTTPS (a second server under callgrind, same data)
 # Start-up (RSA key generation on first start, TLS certificate) is done by a normal run
 # first and is not collected. Before that, when perf can read software events and syscall
 # tracepoints, the normal server (pinned to CPU 0, wrk to CPU 1, 64 connections) is counted
@@ -110,6 +111,8 @@ summarise() {
         "- application read (SQLite)|coffer::store::sqlite::SqliteStore::FindApplication(;" \
         "- item read (SQLite)|coffer::store::sqlite::SqliteStore::GetKvItem(;" \
         "- item write, caller side|coffer::store::sqlite::SqliteStore::PutKvItem(;" \
+        "- secret read and decryption (Reveal)|coffer::service::Secrets::Reveal(;" \
+        "- audit entry and hash|coffer::service::AuditTrail::Stored(;" \
         "- JSON rendering|coffer::api::RenderSuccess(;" \
         "writer thread: group commit batches|coffer::store::sqlite::WriteQueue::RunBatch(;" \
         "- BEGIN/SAVEPOINT/RELEASE/COMMIT via sqlite3_exec|coffer::store::sqlite::Connection::Exec(;" \
@@ -154,6 +157,8 @@ token=$("$root/build-bench/bench/token_helper" "$data/credentials.json" 2>/dev/n
 app_id=$(api AddApplication application_name=profile | grep -o '"application_id":[0-9]*' | cut -d: -f2)
 for i in $(seq 0 99); do
   api SetKeyValueItem "application_id=$app_id&key=seed%3A$(printf %06d "$i")&value=v$i" >/dev/null
+  api AddSecret "application_id=$app_id&secret_name=$(printf s%06d "$i")&secret_value=v$i" |
+    grep -q '"secret_id"' || { log "AddSecret failed"; exit 1; }
 done
 
 # perf_phase NAME SCRIPT [env...]: per-request kernel-visible costs of the real server.
@@ -205,6 +210,9 @@ callgrind_control -d get-http "$server_pid" >/dev/null
 log "phase set-http"
 wrk_phase set-http set.lua COFFER_KEY_PREFIX=profile
 callgrind_control -d set-http "$server_pid" >/dev/null
+log "phase get-secret-http"
+wrk_phase get-secret-http get_secret.lua COFFER_SECRET_SPACE=100
+callgrind_control -d get-secret-http "$server_pid" >/dev/null
 callgrind_control -i off "$server_pid" >/dev/null
 stop_server
 
@@ -232,4 +240,5 @@ fi
 # callgrind_control -d writes numbered dumps next to --callgrind-out-file.
 summarise "$callgrind_out.http.1" get-http
 summarise "$callgrind_out.http.2" set-http
+summarise "$callgrind_out.http.3" get-secret-http
 summarise "$callgrind_out.https.1" get-https

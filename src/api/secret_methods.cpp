@@ -57,8 +57,11 @@ ApiError UnknownSecret(const service::SecretRef& ref) {
   return ApiError(ErrorCode::kInvalidParameter, ref.id ? "secret_id" : "secret_name");
 }
 
-json::object SecretJson(const service::Secret& secret) {
-  json::object object{{"secret_id", secret.id}, {"secret_name", secret.name}};
+// In `storage`, with room for GetSecretValue's one more member: the table is allocated once.
+json::object SecretJson(const service::Secret& secret, json::storage_ptr storage = {}) {
+  json::object object(6, std::move(storage));
+  object["secret_id"] = secret.id;
+  object["secret_name"] = secret.name;
   if (secret.description) object["description"] = *secret.description;
   object["created"] = common::FormatTimestamp(secret.created);
   object["modified"] = common::FormatTimestamp(secret.modified);
@@ -106,7 +109,7 @@ json::object GetSecretValue(const service::Applications& applications, service::
   const auto [secret, value] = ValueOf(std::move(revealed), call);
   // The whole answer lives in storage that is wiped when freed: it holds the value.
   const json::storage_ptr wiping = WipingJsonStorage();
-  json::object item(SecretJson(secret), wiping);
+  json::object item = SecretJson(secret, wiping);
   item["secret_value"] = value.view();
   json::array result(wiping);
   result.push_back(std::move(item));

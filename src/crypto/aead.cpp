@@ -22,6 +22,14 @@ const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
+// Fetched once: EVP_aes_256_gcm() makes every Init look the cipher up in the provider again,
+// which cost more than decrypting a typical secret.
+const EVP_CIPHER* Aes256Gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  if (cipher == nullptr) detail::ThrowOpenSslError("fetching AES-256-GCM");
+  return cipher;
+}
+
 void CheckKey(std::string_view key) {
   if (key.size() != kAeadKeyBytes) throw std::invalid_argument("AES-256-GCM needs a 32-byte key");
 }
@@ -35,8 +43,7 @@ std::string AeadSeal(std::string_view key, std::string_view plaintext, std::stri
   auto* cipher_text = reinterpret_cast<unsigned char*>(out.data()) + kAeadNonceBytes;
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  if (!ctx ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), Bytes(out)) != 1 ||
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, Bytes(key), Bytes(out)) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), cipher_text, &len, Bytes(plaintext),
                         static_cast<int>(plaintext.size())) != 1 ||
@@ -60,8 +67,7 @@ std::optional<common::SecureString> AeadOpen(std::string_view key, std::string_v
   auto* out = reinterpret_cast<unsigned char*>(plain.mutable_data());
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  if (!ctx ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), Bytes(nonce)) != 1 ||
+  if (!ctx || EVP_DecryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, Bytes(key), Bytes(nonce)) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), out, &len, Bytes(cipher_text),
                         static_cast<int>(cipher_text.size())) != 1 ||

@@ -45,11 +45,11 @@ std::string Sha256Hex(std::string_view data) {
 
 std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    hex.push_back(kDigits[c >> 4]);
-    hex.push_back(kDigits[c & 0xF]);
+  std::string hex(bytes.size() * 2, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    hex[2 * i] = kDigits[c >> 4];
+    hex[2 * i + 1] = kDigits[c & 0xF];
   }
   return hex;
 }

@@ -151,7 +151,7 @@ class Session final : public SessionBase {
                             [self = Self()](beast::error_code ec, std::size_t n) {
                               self->idle_ = false;
                               if (ec) return self->Close();
-                              self->buffer_.commit(n);
+                              self->Received(n);
                               self->BeginRequest();
                             });
   }
@@ -192,7 +192,7 @@ class Session final : public SessionBase {
     if (size == 0) return RefuseOrClose(bhttp::error::buffer_overflow);
     stream_.async_read_some(buffer_.prepare(size),
                             [self = Self()](beast::error_code ec, std::size_t n) {
-                              self->buffer_.commit(n);
+                              self->Received(n);
                               self->OnRead(ec);
                             });
   }
@@ -313,13 +313,21 @@ class Session final : public SessionBase {
     common::WipeBytes(request.target.data(), request.target.size());
   }
 
-  // Overwrites the read buffer's whole storage once it holds nothing unread: the request's
-  // bytes arrived there first. (Beast moves an emptied buffer's start back to its storage's
-  // start, so prepare() then spans all of it.)
+  void Received(std::size_t n) {
+    buffer_.commit(n);
+    read_extent_ += n;
+  }
+
+  // Overwrites the read buffer's storage once it holds nothing unread: the request's bytes
+  // arrived there first. Beast moves an emptied buffer's start back to its storage's start, so
+  // prepare() spans the storage from there. Only its first read_extent_ bytes can have been
+  // written: the end of the data moves forward only by what was read, and back when Beast
+  // compacts or grows the buffer (a storage it leaves behind is wiped by the allocator).
   void WipeReadBuffer() {
     if (buffer_.size() != 0) return;  // a pipelined request waits there; wiped with its own
-    const auto storage = buffer_.prepare(buffer_.capacity());
-    common::WipeBytes(storage.data(), storage.size());
+    const auto written = buffer_.prepare(std::min(read_extent_, buffer_.capacity()));
+    common::WipeBytes(written.data(), written.size());
+    read_extent_ = 0;
   }
 
   void Refuse(int status) {
@@ -410,6 +418,7 @@ class Session final : public SessionBase {
   Clock::time_point deadline_ = Clock::time_point::max();
   // Wipes what it frees or outgrows, like the parser (RequestFields).
   beast::basic_flat_buffer<common::WipingAllocator<char>> buffer_;
+  std::size_t read_extent_ = 0;  // bytes read since the buffer was last wiped
   std::optional<RequestParser> parser_;
   std::string wire_;           // the answer being written
   bool first_request_ = true;  // no byte of a request has arrived yet
