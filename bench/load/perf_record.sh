@@ -11,7 +11,8 @@
 # items of $VALUE_BYTES bytes (and, for get_secret.lua, 100 secrets of as many), then runs wrk ($CONNECTIONS connections, pinned to $CLIENT_CPU)
 # for $SECONDS_TO_SAMPLE while perf samples the server. Settings (environment):
 # SECONDS_TO_SAMPLE=8 CONNECTIONS=64 SEED_KEYS=1000 VALUE_BYTES=100 SERVER_CPU=0 CLIENT_CPU=1
-# TOP=40 KEEP=0 (keep the work directory with perf.data).
+# TOP=40 KEEP=0 (keep the work directory with perf.data), SERVER_ARGS (added to `serve`, e.g.
+# "--audit off").
 set -euo pipefail
 
 SECONDS_TO_SAMPLE=${SECONDS_TO_SAMPLE:-8}
@@ -45,7 +46,7 @@ trap cleanup EXIT
 flag=--plain-http
 [[ $transport == https ]] && flag=--tls-self-signed
 taskset -c "$SERVER_CPU" "$binary" serve "$flag" --listen 127.0.0.1:0 --data "$work/data" \
-  --log-level info 2>"$work/server.log" &
+  --log-level info ${SERVER_ARGS:-} 2>"$work/server.log" &
 server_pid=$!
 line=""
 for _ in $(seq 1 200); do

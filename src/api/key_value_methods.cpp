@@ -22,9 +22,12 @@ std::string CheckKey(std::string key) {
 }
 
 // Built whole: adding members one by one regrew the object's table twice per item.
-json::object ItemJson(const store::KvItem& item, bool with_value) {
-  if (!with_value) return json::object{{"key", item.key}, {"expires_at", item.expires_at}};
-  return json::object{{"key", item.key}, {"value", item.value}, {"expires_at", item.expires_at}};
+json::object ItemJson(const store::KvItem& item, bool with_value, json::storage_ptr storage = {}) {
+  if (!with_value) {
+    return json::object({{"key", item.key}, {"expires_at", item.expires_at}}, std::move(storage));
+  }
+  return json::object({{"key", item.key}, {"value", item.value}, {"expires_at", item.expires_at}},
+                      std::move(storage));
 }
 
 // Checks everything before the write starts; the write answers on the writer's thread.
@@ -61,7 +64,8 @@ json::object GetItem(const service::Applications& applications, service::KeyValu
   if (item.outcome() == store::Outcome::kNotFound) {
     throw ApiError(ErrorCode::kInvalidParameter, "key");
   }
-  return json::object{{"result", ItemJson(ValueOf(std::move(item), call), true)}};
+  return json::object({{"result", ItemJson(ValueOf(std::move(item), call), true, call.storage)}},
+                      call.storage);
 }
 
 void DelItem(const service::Applications& applications, service::KeyValue& kv,
@@ -100,12 +104,13 @@ json::object ListItems(const service::Applications& applications, service::KeyVa
   const int64_t count =
       call.params.IntInRange("count", domain::kDefaultKvPageSize, 1, domain::kMaxKvPageSize);
   const int64_t offset = call.params.IntInRange("offset", 0, 0, INT64_MAX);
-  json::array result;
+  json::array result(call.storage);
   const auto items = ValueOf(kv.List(application_id, prefix, offset, count, with_values), call);
+  result.reserve(items.size());
   for (const auto& item : items) {
-    result.push_back(ItemJson(item, with_values));
+    result.push_back(ItemJson(item, with_values, call.storage));
   }
-  return json::object{{"result", std::move(result)}};
+  return json::object({{"result", std::move(result)}}, call.storage);
 }
 
 json::object ListItemsWithValues(const service::Applications& applications, service::KeyValue& kv,

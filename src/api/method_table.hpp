@@ -10,6 +10,7 @@
 
 #include "api/call_record.hpp"
 #include "api/param_reader.hpp"
+#include "api/wiping_json.hpp"
 #include "auth/principal.hpp"
 
 namespace coffer::api {
@@ -21,6 +22,11 @@ struct MethodCall {
   // Where the method notes what it learns for the record (the application it resolved); may be
   // null.
   CallRecord* record = nullptr;
+  // Where a handler builds its answer's JSON: storage that wipes what it frees (an answer may
+  // hold a secret value), for a synchronous handler the router's per-request AnswerArena. The
+  // answer must not outlive the handler's return to the router; an asynchronous method's finish
+  // runs later and builds in default storage.
+  boost::json::storage_ptr storage = WipingJsonStorage();
 };
 
 // Returns the success body's members (`result` and siblings) or throws common::ApiError.

@@ -58,7 +58,7 @@ ApiError UnknownSecret(const service::SecretRef& ref) {
 }
 
 // In `storage`, with room for GetSecretValue's one more member: the table is allocated once.
-json::object SecretJson(const service::Secret& secret, json::storage_ptr storage = {}) {
+json::object SecretJson(const service::Secret& secret, json::storage_ptr storage) {
   json::object object(6, std::move(storage));
   object["secret_id"] = secret.id;
   object["secret_name"] = secret.name;
@@ -93,11 +93,13 @@ json::object GetSecrets(const service::Applications& applications, service::Secr
   const int64_t offset = call.params.IntInRange("offset", 0, 0, INT64_MAX);
   const auto page = ValueOf(
       secrets.List(call.principal.account_id, application_id, name_part, offset, count), call);
-  json::array result;
-  for (const auto& secret : page.items) result.push_back(SecretJson(secret));
+  json::array result(call.storage);
+  result.reserve(page.items.size());
+  for (const auto& secret : page.items) result.push_back(SecretJson(secret, call.storage));
   const auto returned = static_cast<int64_t>(result.size());
-  return json::object{
-      {"result", std::move(result)}, {"count", returned}, {"total_count", page.total_count}};
+  return json::object(
+      {{"result", std::move(result)}, {"count", returned}, {"total_count", page.total_count}},
+      call.storage);
 }
 
 json::object GetSecretValue(const service::Applications& applications, service::Secrets& secrets,
@@ -107,13 +109,12 @@ json::object GetSecretValue(const service::Applications& applications, service::
   auto revealed = secrets.Reveal(call.principal.account_id, application_id, ref);
   if (revealed.outcome() == store::Outcome::kNotFound) throw UnknownSecret(ref);
   const auto [secret, value] = ValueOf(std::move(revealed), call);
-  // The whole answer lives in storage that is wiped when freed: it holds the value.
-  const json::storage_ptr wiping = WipingJsonStorage();
-  json::object item = SecretJson(secret, wiping);
+  // The whole answer lives in storage that is wiped (MethodCall::storage): it holds the value.
+  json::object item = SecretJson(secret, call.storage);
   item["secret_value"] = value.view();
-  json::array result(wiping);
+  json::array result(call.storage);
   result.push_back(std::move(item));
-  json::object answer(wiping);
+  json::object answer(call.storage);
   answer["result"] = std::move(result);
   return answer;
 }

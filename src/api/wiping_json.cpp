@@ -47,6 +47,11 @@ boost::json::storage_ptr WipingJsonStorage() {
   return boost::json::storage_ptr(&resource);
 }
 
+AnswerArena::AnswerArena() : resource_(buffer_, sizeof buffer_, WipingJsonStorage()) {}
+
+// The blocks beyond the buffer are wiped as resource_ hands them back to WipingJsonStorage().
+AnswerArena::~AnswerArena() { common::WipeBytes(buffer_, sizeof buffer_); }
+
 std::string SerializeWiping(const boost::json::value& value) {
   boost::json::serializer serializer;
   serializer.reset(&value);

@@ -64,7 +64,7 @@ class AuditTrail {
   static std::string Hash(const std::string& prev_hash, int64_t seq, const std::string& entry);
 
  private:
-  store::AuditAppend Stored(AuditEvent event) const;
+  store::AuditAppend Stored(const AuditEvent& event) const;
 
   store::AuditStore& store_;
   const common::Clock& clock_;
