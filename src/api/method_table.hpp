@@ -23,9 +23,8 @@ struct MethodCall {
   // null.
   CallRecord* record = nullptr;
   // Where a handler builds its answer's JSON: storage that wipes what it frees (an answer may
-  // hold a secret value), for a synchronous handler the router's per-request AnswerArena. The
-  // answer must not outlive the handler's return to the router; an asynchronous method's finish
-  // runs later and builds in default storage.
+  // hold a secret value). For a synchronous handler, the router's per-request AnswerArena: the
+  // answer must not outlive the handler's return to the router. Otherwise WipingJsonStorage().
   boost::json::storage_ptr storage = WipingJsonStorage();
 };
 

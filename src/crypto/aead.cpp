@@ -24,10 +24,10 @@ const unsigned char* Bytes(std::string_view s) {
 
 // Fetched once: EVP_aes_256_gcm() makes every Init look the cipher up in the provider again,
 // which cost more than decrypting a typical secret.
+// Should the fetch fail, the implicit one is tried on every call and fails where it did before.
 const EVP_CIPHER* Aes256Gcm() {
   static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
-  if (cipher == nullptr) detail::ThrowOpenSslError("fetching AES-256-GCM");
-  return cipher;
+  return cipher != nullptr ? cipher : EVP_aes_256_gcm();
 }
 
 void CheckKey(std::string_view key) {
