@@ -8,8 +8,9 @@
 #   bench/load/perf_record.sh [COFFER_BINARY] [http|https] [get.lua|set.lua|get_secret.lua]
 #
 # Starts `coffer serve` pinned to CPU $SERVER_CPU on a fresh data directory, seeds $SEED_KEYS
-# items of $VALUE_BYTES bytes (and, for get_secret.lua, 100 secrets of as many), then runs wrk ($CONNECTIONS connections, pinned to $CLIENT_CPU)
-# for $SECONDS_TO_SAMPLE while perf samples the server. Settings (environment):
+# items of $VALUE_BYTES bytes (and, for get_secret.lua, 100 secrets of as many), then runs wrk
+# ($CONNECTIONS connections, pinned to $CLIENT_CPU) for $SECONDS_TO_SAMPLE while perf samples
+# the server. Settings (environment):
 # SECONDS_TO_SAMPLE=8 CONNECTIONS=64 SEED_KEYS=1000 VALUE_BYTES=100 SERVER_CPU=0 CLIENT_CPU=1
 # TOP=40 KEEP=0 (keep the work directory with perf.data), SERVER_ARGS (added to `serve`, e.g.
 # "--audit off").

@@ -12,24 +12,6 @@ namespace coffer::api {
 
 namespace {
 
-class WipingResource final : public boost::json::memory_resource {
- private:
-  // Boost.JSON may free a block with a different (smaller than default) alignment than it
-  // asked for, so alignments the default operator new satisfies take the plain form both ways.
-  void* do_allocate(std::size_t bytes, std::size_t align) override {
-    if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(bytes);
-    return ::operator new(bytes, std::align_val_t(align));
-  }
-  void do_deallocate(void* p, std::size_t bytes, std::size_t align) override {
-    common::WipeBytes(p, bytes);
-    if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
-    ::operator delete(p, std::align_val_t(align));
-  }
-  bool do_is_equal(const boost::json::memory_resource& other) const noexcept override {
-    return this == &other;
-  }
-};
-
 // Appends `piece`, replacing a buffer that is too small by a larger one and wiping it first.
 void AppendWiping(std::string& out, std::string_view piece) {
   if (out.size() + piece.size() > out.capacity()) {
@@ -44,11 +26,6 @@ void AppendWiping(std::string& out, std::string_view piece) {
 
 }  // namespace
 
-boost::json::storage_ptr WipingJsonStorage() {
-  static WipingResource resource;
-  return boost::json::storage_ptr(&resource);
-}
-
 namespace {
 
 // Before each block: its size, in a header that keeps the block maximally aligned.
@@ -56,6 +33,11 @@ constexpr std::size_t kHeader = alignof(std::max_align_t);
 static_assert(kHeader >= sizeof(std::size_t));
 
 }  // namespace
+
+boost::json::storage_ptr WipingJsonStorage() {
+  static WholeBlockWiping resource;
+  return boost::json::storage_ptr(&resource);
+}
 
 void* WholeBlockWiping::do_allocate(std::size_t bytes, std::size_t align) {
   if (align > alignof(std::max_align_t) || bytes > SIZE_MAX - kHeader) throw std::bad_alloc();
@@ -74,11 +56,7 @@ void WholeBlockWiping::do_deallocate(void* p, std::size_t, std::size_t) {
   ::operator delete(base);
 }
 
-AnswerArena::AnswerArena()
-    : AnswerArena([] {
-        static WholeBlockWiping blocks;
-        return boost::json::storage_ptr(&blocks);
-      }()) {}
+AnswerArena::AnswerArena() : AnswerArena(WipingJsonStorage()) {}
 
 AnswerArena::AnswerArena(boost::json::storage_ptr blocks)
     : resource_(buffer_, sizeof buffer_, std::move(blocks)) {}

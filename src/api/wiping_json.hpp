@@ -10,14 +10,11 @@
 
 namespace coffer::api {
 
-// Boost.JSON storage that wipes every block before freeing it, for trees that hold secret
-// values: a JSON request body and GetSecretValue's answer. Shared and thread-safe.
-boost::json::storage_ptr WipingJsonStorage();
-
-// Storage that wipes each block it handed out in full when it is freed, whatever size it is
-// handed back with: Boost.JSON 1.81's monotonic_resource returns its blocks 32 bytes short of
-// what it asked for (fixed in later releases), so a resource trusting that size would leave
-// their ends unwiped. Thread-safe; alignments up to alignof(std::max_align_t).
+// Storage that wipes each block it handed out in full when it is freed, whatever size and
+// alignment it is handed back with: Boost.JSON may free a block with a smaller alignment than
+// it asked for, and 1.81's monotonic_resource returns its blocks 32 bytes short of what it asked
+// for (fixed in later releases), so a resource trusting those would leave ends unwiped.
+// Thread-safe; alignments up to alignof(std::max_align_t).
 class WholeBlockWiping final : public boost::json::memory_resource {
  public:
   // Tests look at each block after it is wiped and before it is freed.
@@ -34,8 +31,12 @@ class WholeBlockWiping final : public boost::json::memory_resource {
   const Inspect inspect_;
 };
 
+// A shared WholeBlockWiping, for trees that hold secret values: a JSON request body and the
+// answers (AnswerArena's blocks).
+boost::json::storage_ptr WipingJsonStorage();
+
 // Where one request's answer is built: a buffer in the arena itself (on the stack), then blocks
-// from `blocks` (by default a shared WholeBlockWiping). Nothing is freed until the arena ends,
+// from `blocks` (by default WipingJsonStorage()). Nothing is freed until the arena ends,
 // when its buffer is wiped too. An answer took a dozen or more heap allocations otherwise, one
 // per member name, string and table. Not thread-safe; everything built in it must be gone
 // before it ends.
@@ -50,7 +51,9 @@ class AnswerArena {
   boost::json::storage_ptr storage() { return boost::json::storage_ptr(&resource_); }
 
  private:
-  alignas(std::max_align_t) unsigned char buffer_[2048];
+  // Room for a Get's answer and a GetSecretValue's with a value of a few hundred bytes.
+  static constexpr std::size_t kBufferBytes = 2048;
+  alignas(std::max_align_t) unsigned char buffer_[kBufferBytes];
   boost::json::monotonic_resource resource_;  // over buffer_, declared after it
 };
 

@@ -47,10 +47,13 @@ std::string CheckRow(const store::AuditRow& row, int64_t expected_seq,
   return "";
 }
 
+// Enough for an entry naming a few secrets; a larger one spills to the heap.
+constexpr std::size_t kEntryBufferBytes = 2048;
+
 // The entry of `event` at `time`. Its JSON is built in a buffer on the stack: an entry took
 // some twenty allocations from the heap, one per member name, string and array.
 std::string EntryAt(const AuditEvent& event, int64_t time) {
-  unsigned char buffer[2048];
+  unsigned char buffer[kEntryBufferBytes];
   json::monotonic_resource arena(buffer, sizeof buffer);
   const json::storage_ptr storage(&arena);
   json::array secrets(storage);

@@ -35,6 +35,23 @@ TEST(WholeBlockWipingTest, WipesTheWholeBlockWhateverSizeItIsHandedBack) {
   EXPECT_TRUE(freed.all_wiped);
 }
 
+TEST(WholeBlockWipingTest, WipesTheWholeBlockWhateverAlignmentItIsHandedBack) {
+  FreedBlocks freed;
+  WholeBlockWiping resource(freed.Inspector());
+  void* p = resource.allocate(40, 16);
+  std::fill_n(static_cast<unsigned char*>(p), 40, 0x5A);
+  resource.deallocate(p, 40, 1);  // a smaller alignment, as Boost.JSON may free with
+  ASSERT_EQ(freed.sizes, std::vector<std::size_t>{40});
+  EXPECT_TRUE(freed.all_wiped);
+}
+
+TEST(WipingJsonStorageTest, ParsesAndFreesATreeThroughTheSharedResource) {
+  const json::value tree =
+      json::parse(R"({"secret_value":"s3cr3t","list":[1,2,3]})", WipingJsonStorage());
+  EXPECT_EQ(tree.at("secret_value").as_string(), "s3cr3t");
+  EXPECT_EQ(tree.storage().get(), WipingJsonStorage().get());
+}
+
 TEST(WholeBlockWipingTest, HandsOutMaximallyAlignedBlocks) {
   WholeBlockWiping resource;
   for (std::size_t bytes : {1u, 7u, 16u, 1000u}) {
