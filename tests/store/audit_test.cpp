@@ -127,6 +127,49 @@ TEST_P(AuditTest, AppendsFromManyStoresAndThreadsFormOneChain) {
       << "every append once";
 }
 
+TEST_P(AuditTest, ConcurrentAsyncAndWaitingAppendsFormOneChainEachToldOnce) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 40;
+  std::vector<std::atomic<int>> told(kThreads * kEach);
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const int n = t * kEach + i;
+        if (i % 8 == 7) {  // a waiting append now and then, amid the asynchronous ones
+          audit().Append(Entry(std::to_string(n)), &TestChain);
+          ++told[n];
+          continue;
+        }
+        audit().AppendAsync(Entry(std::to_string(n)), &TestChain,
+                            [&, n](std::exception_ptr failure) {
+                              if (failure) ++failures;
+                              ++told[n];
+                            });
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  // Every record is told once it is durable; wait for the last of them.
+  for (int n = 0; n < kThreads * kEach; ++n) {
+    while (told[n] == 0) std::this_thread::yield();
+  }
+  EXPECT_EQ(failures, 0);
+  for (int n = 0; n < kThreads * kEach; ++n) EXPECT_EQ(told[n], 1) << n;
+  Reopen();
+  const auto entries = Chain();
+  EXPECT_EQ(entries.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(std::set<std::string>(entries.begin(), entries.end()).size(), entries.size())
+      << "every append once";
+  std::vector<int> last(kThreads, -1);
+  for (const std::string& entry : entries) {
+    const int n = std::stoi(entry);
+    EXPECT_GT(n % kEach, last[n / kEach]) << "one thread's appends stay in its order: " << n;
+    last[n / kEach] = n % kEach;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuditTest, ::testing::ValuesIn(ConformanceBackends()),
                          BackendName);
 

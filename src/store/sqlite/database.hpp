@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -182,6 +184,17 @@ class Database {
   // Whether the application exists, as `c`'s current transaction sees it.
   static bool ApplicationExists(Connection& c, int64_t application_id);
 
+  // Throws StaleLookups when a service key or application the CachedLookups scope on this thread
+  // answered from the cache changed meanwhile (as Write and WriteAsync check before queueing).
+  void ConfirmLookups();
+
+  // The group commit itself (WriteQueue::SubmitAsync), without WriteAsync's lookup check and
+  // answer: for a writer that checks for itself and groups its own work (SqliteAudit).
+  void SubmitAsync(std::function<void(Connection&)> write,
+                   std::function<void(std::exception_ptr)> done) {
+    write_queue_->SubmitAsync(std::move(write), std::move(done));
+  }
+
   // Group-commit statistics: batches committed and writes they held.
   std::size_t committed_batches() const { return write_queue_->batches(); }
   std::size_t committed_writes() const { return write_queue_->writes(); }
@@ -198,9 +211,6 @@ class Database {
     Database& database_;
     std::unique_ptr<Connection> connection_;
   };
-
-  // Throws StaleLookups unless lookups_.CurrentBeforeStatement().
-  void ConfirmLookups();
 
   class SnapshotScope;
   // The connection of this thread's open SnapshotScope on this database, or null.
