@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conformance.hpp"
@@ -42,6 +44,19 @@ class KeyValueTest : public StoreConformanceTest {
     EXPECT_NE(item.outcome(), Outcome::kApplicationGone);
     if (!item.ok()) return std::nullopt;
     return std::move(item).value();
+  }
+
+  // Thread `t`'s part of ConcurrentPutsEachGetTheirOwnOutcome; counts unexpected outcomes.
+  void PutFromThread(int t, int count, std::atomic<int>& wrong) {
+    for (int i = 0; i < count; ++i) {
+      const std::string own = std::to_string(t) + "/" + std::to_string(i);
+      if (key_value().Put(app_, KvItem{"own:" + own, own, kNow + 100}) != Outcome::kOk) ++wrong;
+      if (key_value().Put(app_, KvItem{"shared", own, kNow + 100}) != Outcome::kOk) ++wrong;
+      if (key_value().Put(other_app_, KvItem{"gone:" + own, own, kNow + 100}) !=
+          Outcome::kApplicationGone) {
+        ++wrong;
+      }
+    }
   }
 
   int64_t app_ = 0;
@@ -198,7 +213,8 @@ TEST_P(KeyValueTest, PutAsyncAndDeleteAsyncTellTheSyncOutcomesOnceDurable) {
   EXPECT_EQ(Get(app_, "k", kNow)->expires_at, kNow + 20);
   EXPECT_EQ(put(app_, KvItem{"stale", "v", kNow - 1}), Outcome::kOk);
 
-  EXPECT_EQ(remove(app_, "stale", kNow), Outcome::kNotFound) << "an expired leftover counts as none";
+  EXPECT_EQ(remove(app_, "stale", kNow), Outcome::kNotFound)
+      << "an expired leftover counts as none";
   EXPECT_EQ(remove(app_, "k", kNow), Outcome::kOk);
   EXPECT_EQ(Get(app_, "k", kNow), std::nullopt) << "gone once told";
   EXPECT_EQ(remove(app_, "k", kNow), Outcome::kNotFound);
@@ -208,6 +224,36 @@ TEST_P(KeyValueTest, PutAsyncAndDeleteAsyncTellTheSyncOutcomesOnceDurable) {
   ASSERT_EQ(applications().Delete(account, {false, {other_app_}, {}}), kDeleted);
   EXPECT_EQ(put(other_app_, KvItem{"k", "v", kNow + 10}), Outcome::kApplicationGone);
   EXPECT_EQ(remove(other_app_, "k", kNow), Outcome::kApplicationGone);
+}
+
+TEST_P(KeyValueTest, ConcurrentPutsEachGetTheirOwnOutcome) {
+  // Puts that may share a commit (or a statement): to a live application, to a deleted one, and
+  // to one key from every thread.
+  const int64_t account = accounts().FindByName("dev")->id;
+  ASSERT_EQ(applications().Delete(account, {false, {other_app_}, {}}), kDeleted);
+  constexpr int kThreads = 8;
+  constexpr int kEach = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        PutFromThread(t, kEach, wrong);
+      } catch (const std::exception& failure) {
+        ADD_FAILURE() << failure.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong, 0);
+  const auto own = key_value().List(app_, "own:", kNow, 0, 1000, true).value();
+  ASSERT_EQ(own.size(), static_cast<std::size_t>(kThreads * kEach));
+  for (const auto& item : own) EXPECT_EQ("own:" + item.value, item.key);
+  const std::string last = Get(app_, "shared", kNow)->value;
+  EXPECT_EQ(last.substr(last.find('/')), "/" + std::to_string(kEach - 1))
+      << "the shared key holds some thread's last write: " << last;
+  EXPECT_EQ(key_value().List(other_app_, "", kNow, 0, 10, false).outcome(),
+            Outcome::kApplicationGone);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KeyValueTest, ::testing::ValuesIn(ConformanceBackends()),

@@ -43,6 +43,10 @@ int32_t TakeInt32(std::string_view& bytes) {
   return value;
 }
 
+void PutInt32(std::string& out, uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
+}
+
 // Session settings every connection starts with. synchronous_commit: a commit returns only once
 // it is on stable storage (SPEC 14), whatever the server's default.
 constexpr const char* kSessionSetup =
@@ -107,6 +111,28 @@ Param Param::TextArray(const std::vector<std::string>& values) {
     literal += '"';
   }
   return Param(literal + "}", false, false);
+}
+
+Param Param::BytesArray(const std::vector<std::string>& values) {
+  // Binary array format (as Rows::TextArray reads it): one dimension, no NULLs, bytea elements,
+  // the length and lower bound 1, then each element as a length and its bytes.
+  constexpr uint32_t kByteaType = 17;
+  std::string data;
+  std::size_t size = 20;
+  for (const auto& value : values) size += 4 + value.size();
+  data.reserve(size);
+  PutInt32(data, values.empty() ? 0 : 1);
+  PutInt32(data, 0);
+  PutInt32(data, kByteaType);
+  if (!values.empty()) {
+    PutInt32(data, static_cast<uint32_t>(values.size()));
+    PutInt32(data, 1);
+  }
+  for (const auto& value : values) {
+    PutInt32(data, static_cast<uint32_t>(value.size()));
+    data += value;
+  }
+  return Param(std::move(data), false, true);
 }
 
 Rows::Rows(pg_result* result) : result_(result) {}

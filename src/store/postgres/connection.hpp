@@ -55,6 +55,8 @@ class Param {
   static Param IntArray(const std::vector<int64_t>& values);
   // An array of text; every element must be text (IsText).
   static Param TextArray(const std::vector<std::string>& values);
+  // An array of byte strings (bytea[]), any bytes.
+  static Param BytesArray(const std::vector<std::string>& values);
 
   bool null() const { return null_; }
   bool binary() const { return binary_; }

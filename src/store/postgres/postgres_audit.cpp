@@ -109,16 +109,8 @@ void AppendAuditRow(Connection& c, const AuditAppend& record, const AuditChain& 
   AppendAuditBatch(c, std::array<One, 1>{One{record, chain}});
 }
 
-PostgresAudit::PostgresAudit(Database& db) : db_(db), thread_([this] { Loop(); }) {}
-
-PostgresAudit::~PostgresAudit() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
-}
+PostgresAudit::PostgresAudit(Database& db)
+    : db_(db), batcher_(kMaxBatch, [this](std::vector<Pending>& batch) { WriteBatch(batch); }) {}
 
 void PostgresAudit::Append(const AuditAppend& record, const AuditChain& chain) {
   std::promise<void> written;
@@ -134,28 +126,7 @@ void PostgresAudit::Append(const AuditAppend& record, const AuditChain& chain) {
 
 void PostgresAudit::AppendAsync(AuditAppend record, AuditChain chain,
                                 std::function<void(std::exception_ptr)> done) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(Pending{std::move(record), std::move(chain), std::move(done)});
-  }
-  wake_.notify_one();
-}
-
-void PostgresAudit::Loop() {
-  std::vector<Pending> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      while (!queue_.empty() && batch.size() < kMaxBatch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    WriteBatch(batch);
-    batch.clear();
-  }
+  batcher_.Add(Pending{std::move(record), std::move(chain), std::move(done)});
 }
 
 void PostgresAudit::WriteBatch(std::vector<Pending>& batch) {

@@ -1,13 +1,10 @@
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "store/audit.hpp"
+#include "store/batcher.hpp"
 #include "store/postgres/connection.hpp"
 
 namespace coffer::store::postgres {
@@ -26,10 +23,6 @@ void AppendAuditRow(Connection& c, const AuditAppend& record, const AuditChain& 
 class PostgresAudit final : public AuditStore {
  public:
   explicit PostgresAudit(Database& db);
-  // Writes the records still waiting, then stops the thread.
-  ~PostgresAudit() override;
-  PostgresAudit(const PostgresAudit&) = delete;
-  PostgresAudit& operator=(const PostgresAudit&) = delete;
 
   void Append(const AuditAppend& record, const AuditChain& chain) override;
   void AppendAsync(AuditAppend record, AuditChain chain,
@@ -47,16 +40,11 @@ class PostgresAudit final : public AuditStore {
   // Appends tried against the remembered head before one that locks it.
   static constexpr int kOptimisticAttempts = 3;
 
-  void Loop();
   void WriteBatch(std::vector<Pending>& batch);
 
   Database& db_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Pending> queue_;      // guarded by mutex_
-  bool stopping_ = false;          // guarded by mutex_
-  std::optional<AuditHead> head_;  // the head this thread last wrote or read; its own
-  std::thread thread_;             // last: starts once the rest is ready
+  std::optional<AuditHead> head_;  // the head the batcher's thread last wrote or read; its own
+  Batcher<Pending> batcher_;       // last: its thread starts once the rest is ready
 };
 
 }  // namespace coffer::store::postgres

@@ -1,6 +1,7 @@
 // Key-value items of PostgresStore. Every call is one statement: one snapshot for a read, one
 // atomic write that share-locks its application row first (a concurrent delete of the
-// application waits for it, or it finds the application gone).
+// application waits for it, or it finds the application gone). Puts waiting at one moment share
+// one statement.
 
 #include "store/postgres/postgres_key_value.hpp"
 
@@ -34,26 +35,75 @@ constexpr const char* kListUnbounded =
 
 }  // namespace
 
+// Every Put of a batch in one statement. Each item is written only if its application exists
+// (share-locking its row, so a concurrent delete waits or is seen) and the lookup generation is
+// the one its caller's cache expects (-1: anything goes). Two Puts of one key in a batch: the
+// later one is written, as if it committed after the other. Rows are written in key order, so
+// two nodes' batches lock shared rows in the same order. Answers, per item in order, whether its
+// application exists and the generation the statement saw.
+constexpr const char* kPutBatch =
+    "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bigint[], "
+    "$5::bigint[]) WITH ORDINALITY AS t(application_id, key, value, expires_at, expected, ord)), "
+    "generation AS (SELECT value FROM lookup_generation), "
+    "apps AS (SELECT id FROM applications WHERE id = ANY($1::bigint[]) ORDER BY id "
+    "FOR KEY SHARE), "
+    "written AS (INSERT INTO kv_items (application_id, key, value, expires_at) "
+    "SELECT DISTINCT ON (application_id, key) application_id, key, value, expires_at FROM input "
+    "WHERE application_id IN (SELECT id FROM apps) "
+    "AND (expected < 0 OR expected = (SELECT value FROM generation)) "
+    "ORDER BY application_id, key, ord DESC "
+    "ON CONFLICT (application_id, key) DO UPDATE SET "
+    "value = excluded.value, expires_at = excluded.expires_at) "
+    "SELECT application_id IN (SELECT id FROM apps), (SELECT value FROM generation) "
+    "FROM input ORDER BY ord";
+
+PostgresKeyValue::PostgresKeyValue(Database& database)
+    : db_(database),
+      puts_(kMaxPutBatch, [this](std::vector<PendingPut>& batch) { WritePuts(batch); }) {}
+
 // A write made where the caller's key and application came from the lookup cache happens only
-// if the lookup generation is still the one they were read at ($N below; -1 when there is
-// nothing to check), in the write's own statement; else nothing is written and it throws.
+// if the lookup generation is still the one they were read at, in the write's own statement;
+// else nothing is written and it throws.
 Outcome PostgresKeyValue::Put(int64_t application_id, const KvItem& item) {
   const int64_t expected = db_.lookups().ExpectedByWrite().value_or(-1);
-  return db_.RunObserving([&](Connection& c) {
-    const Rows written = c.Exec(
-        "WITH app AS (SELECT id FROM applications WHERE id = $1 "
-        "AND ($5::bigint < 0 OR $5::bigint = (SELECT value FROM lookup_generation)) FOR KEY "
-        "SHARE), "
-        "written AS (INSERT INTO kv_items (application_id, key, value, expires_at) "
-        "SELECT id, $2::bytea, $3::bytea, $4::bigint FROM app "
-        "ON CONFLICT (application_id, key) DO UPDATE SET "
-        "value = excluded.value, expires_at = excluded.expires_at RETURNING 1) "
-        "SELECT (SELECT count(*) FROM written), (SELECT value FROM lookup_generation)",
-        {Param::Int(application_id), Param::Bytes(item.key), Param::Bytes(item.value),
-         Param::Int(item.expires_at), Param::Int(expected)});
-    CheckGeneration(written.Int(0, 1), expected);
-    return written.Int(0, 0) == 0 ? Outcome::kApplicationGone : Outcome::kOk;
-  });
+  db_.lookups().StatementStarting();
+  std::promise<PutSeen> seen;
+  std::future<PutSeen> told = seen.get_future();
+  puts_.Add(PendingPut{application_id, item, expected, &seen});
+  const PutSeen result = told.get();  // rethrows the batch's failure
+  CheckGeneration(result.generation, expected);
+  return result.application_exists ? Outcome::kOk : Outcome::kApplicationGone;
+}
+
+void PostgresKeyValue::WritePuts(std::vector<PendingPut>& batch) {
+  std::vector<int64_t> applications, expiries, expected;
+  std::vector<std::string> keys, values;
+  for (const PendingPut& put : batch) {
+    applications.push_back(put.application_id);
+    keys.push_back(put.item.key);
+    values.push_back(put.item.value);
+    expiries.push_back(put.item.expires_at);
+    expected.push_back(put.expected);
+  }
+  std::vector<PutSeen> answers;
+  try {
+    const Rows seen = db_.RunObserving([&](Connection& c) {
+      return c.Exec(kPutBatch, {Param::IntArray(applications), Param::BytesArray(keys),
+                                Param::BytesArray(values), Param::IntArray(expiries),
+                                Param::IntArray(expected)});
+    });
+    if (seen.size() != static_cast<int>(batch.size())) {
+      throw StoreError("a grouped write answered for another number of items");
+    }
+    for (int row = 0; row < seen.size(); ++row) {
+      answers.push_back(PutSeen{seen.Bool(row, 0), seen.Int(row, 1)});
+    }
+  } catch (...) {
+    // The statement rolled back whole (or its answer cannot be read): every caller hears why.
+    for (PendingPut& put : batch) put.seen->set_exception(std::current_exception());
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].seen->set_value(answers[i]);
 }
 
 Result<KvItem> PostgresKeyValue::Get(int64_t application_id, std::string_view key, int64_t now) {

@@ -7,26 +7,14 @@ namespace coffer::store::sqlite {
 
 WriteQueue::WriteQueue(Connection& writer, std::size_t max_batch, CommitMetrics metrics)
     : writer_(writer),
-      max_batch_(max_batch == 0 ? 1 : max_batch),
       metrics_(metrics),
-      thread_([this] { Loop(); }) {}
+      batcher_(max_batch, [this](std::vector<Job>& batch) { RunBatch(batch); }) {}
 
-WriteQueue::~WriteQueue() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
-}
+WriteQueue::~WriteQueue() = default;  // the batcher finishes the queued writes first
 
 void WriteQueue::SubmitAsync(std::function<void(Connection&)> write,
                              std::function<void(std::exception_ptr)> done) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(write), std::move(done)});
-  }
-  wake_.notify_one();
+  batcher_.Add(Job{std::move(write), std::move(done)});
 }
 
 std::size_t WriteQueue::batches() const {
@@ -37,23 +25,6 @@ std::size_t WriteQueue::batches() const {
 std::size_t WriteQueue::writes() const {
   std::lock_guard lock(mutex_);
   return writes_;
-}
-
-void WriteQueue::Loop() {
-  std::vector<Job> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    RunBatch(batch);
-    batch.clear();  // now, not at the next batch: a job's callbacks may hold what others wait for
-  }
 }
 
 namespace {

@@ -1,18 +1,16 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <variant>
 #include <vector>
 
+#include "store/batcher.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/store_metrics.hpp"
 
@@ -80,7 +78,6 @@ class WriteQueue {
     std::function<void(std::exception_ptr)> done;
   };
 
-  void Loop();
   // Calls the job's `done`, containing anything it throws.
   static void Tell(Job& job, std::exception_ptr failure) noexcept;
   void RunBatch(std::vector<Job>& batch);
@@ -88,15 +85,11 @@ class WriteQueue {
   void FailBatch(std::vector<Job>& batch, std::exception_ptr failure);
 
   Connection& writer_;
-  const std::size_t max_batch_;
   const CommitMetrics metrics_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
+  mutable std::mutex mutex_;  // guards the counts
   std::size_t batches_ = 0;
   std::size_t writes_ = 0;
-  std::thread thread_;
+  Batcher<Job> batcher_;  // last: its thread starts once the rest is ready
 };
 
 }  // namespace coffer::store::sqlite

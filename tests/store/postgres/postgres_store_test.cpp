@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "postgres_fixture.hpp"
@@ -201,6 +203,54 @@ TEST_F(PostgresTest, ArrayElementsAreLiteral) {
   EXPECT_EQ(store->secrets().List(app, "", 0, 10)->total_count, 0);
 }
 
+TEST_F(PostgresTest, PutsWaitingTogetherShareOneStatementAndTheLaterOfOneKeyWins) {
+  const auto store = Open();
+  const int64_t app = MakeApplication(*store);
+  // While a session holds the application row, the first Put's statement waits on it; the Puts
+  // made meanwhile queue for the next statement together.
+  const auto holder = Session();
+  holder->Script("BEGIN");
+  holder->Exec("SELECT 1 FROM applications WHERE id = $1 FOR UPDATE", {Param::Int(app)});
+  std::thread first([&] {
+    EXPECT_EQ(store->key_value().Put(app, {"first", "v", kNow + 100}), Outcome::kOk);
+  });
+  const auto waiting = Session();
+  while (waiting->Exec("SELECT count(*) FROM pg_locks WHERE NOT granted").Int(0, 0) == 0) {
+    std::this_thread::yield();
+  }
+  constexpr int kPuts = 8;
+  std::atomic<int> started = 0;
+  std::vector<std::thread> puts;
+  for (int i = 0; i < kPuts; ++i) {
+    // Half write keys of their own, half one key: a statement may write a row once only.
+    const bool own = i < kPuts / 2;
+    const std::string key = own ? "k" + std::to_string(i) : "dup";
+    const std::string value = own ? "v:" + key : std::to_string(i);
+    puts.emplace_back([&, key, value] {
+      ++started;
+      try {
+        EXPECT_EQ(store->key_value().Put(app, {key, value, kNow + 100}), Outcome::kOk);
+      } catch (const std::exception& failure) {
+        ADD_FAILURE() << key << ": " << failure.what();
+      }
+    });
+  }
+  while (started < kPuts) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // each Put queues at once
+  holder->Script("COMMIT");
+  first.join();
+  for (auto& put : puts) put.join();
+  EXPECT_EQ(waiting
+                ->Exec("SELECT count(DISTINCT xmin::text) FROM kv_items "
+                       "WHERE key LIKE 'k%' OR key = 'dup'")
+                .Int(0, 0),
+            1)
+      << "the eight Puts queued behind the first were written by one transaction";
+  EXPECT_EQ(ListKeys(*store, app, "k").size(), static_cast<std::size_t>(kPuts / 2));
+  const std::string dup = store->key_value().Get(app, "dup", kNow)->value;
+  EXPECT_GE(std::stoi(dup), kPuts / 2) << "one of the Puts of the shared key";
+}
+
 }  // namespace
 }  // namespace coffer::store::postgres
 
@@ -308,8 +358,8 @@ namespace {
 
 TEST_F(PostgresTest, AStatementWithoutAnAnswerInTimeIsUnavailableAndEndsItsSession) {
   // pg_sleep stands for a server that stopped answering (frozen, or cut off without a reset).
-  Connection session(
-      ConnectionOptions{.url = database_.url(), .statement_timeout = std::chrono::milliseconds(300)});
+  Connection session(ConnectionOptions{.url = database_.url(),
+                                       .statement_timeout = std::chrono::milliseconds(300)});
   const auto start = std::chrono::steady_clock::now();
   EXPECT_THROW(session.Exec("SELECT pg_sleep(5)"), StoreUnavailable);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
