@@ -146,14 +146,14 @@ store::Result<int64_t> Secrets::Locate(int64_t application_id, const SecretRef& 
 
 store::Result<RevealedSecret> Secrets::Reveal(int64_t account_id, int64_t application_id,
                                               const SecretRef& ref) const {
-  const auto record = store_.Find(application_id, Lookup(ref));
-  if (!record.ok()) return record.outcome();
-  const auto data_key = DataKeyOfExisting(application_id);
-  if (!data_key.ok()) return data_key.outcome();
-  SecureString value =
-      crypto::Keyring::Open(data_key.value(), record->sealed_value,
-                            Binding(account_id, application_id, record->id, "value"));
-  return RevealedSecret{Describe(account_id, data_key.value(), record.value()), std::move(value)};
+  // One read for the secret and its data key (one round trip on PostgreSQL).
+  const auto found = store_.FindSealed(application_id, Lookup(ref));
+  if (!found.ok()) return found.outcome();
+  const store::SecretRecord& record = found->record;
+  const SecureString data_key = keyring_.UnwrapDataKey(found->wrapped_data_key, application_id);
+  SecureString value = crypto::Keyring::Open(
+      data_key, record.sealed_value, Binding(account_id, application_id, record.id, "value"));
+  return RevealedSecret{Describe(account_id, data_key, record), std::move(value)};
 }
 
 Outcome Secrets::Update(int64_t account_id, int64_t application_id, const SecretRef& ref,

@@ -47,6 +47,12 @@ struct SecretPage {
   int64_t total_count = 0;  // of the whole filtered list, read in the page's snapshot
 };
 
+// A secret with the wrapped data key its fields are sealed under (FindSealed).
+struct SealedSecret {
+  SecretRecord record;
+  std::string wrapped_data_key;
+};
+
 // An application's data key as stored: wrapped under the master key.
 struct WrappedDataKey {
   int64_t application_id = 0;
@@ -92,6 +98,10 @@ class SecretStore {
                                    const SealNewSecret& seal) = 0;
   // The secret with its sealed fields: kOk, kNotFound or kApplicationGone.
   virtual Result<SecretRecord> Find(int64_t application_id, const SecretLookup& which) = 0;
+  // Find() and GetDataKey() from one snapshot (one statement where the backend can): what
+  // revealing a secret reads. kOk, kNotFound or kApplicationGone; throws StoreError when the
+  // secret exists but its application has no data key.
+  virtual Result<SealedSecret> FindSealed(int64_t application_id, const SecretLookup& which) = 0;
   // Secrets whose name contains `name_part` ignoring ASCII case (all when empty), by id,
   // paged, without sealed values; the page and its total come from one snapshot. kOk or
   // kApplicationGone.

@@ -52,6 +52,11 @@ class RetryingSecretStore final : public store::SecretStore {
     Check();
     return inner_.Find(app, which);
   }
+  store::Result<store::SealedSecret> FindSealed(int64_t app,
+                                                const store::SecretLookup& which) override {
+    Check();
+    return inner_.FindSealed(app, which);
+  }
   store::Result<store::SecretPage> List(int64_t app, std::string_view part, int64_t offset,
                                         int64_t limit) override {
     Check();

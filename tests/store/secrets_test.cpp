@@ -332,6 +332,29 @@ TEST_P(SecretsTest, DeletingTheApplicationDeletesItsSecretsAndDataKey) {
   EXPECT_TRUE(secrets().ListDataKeys().empty());
 }
 
+TEST_P(SecretsTest, FindSealedReadsTheSecretWithItsApplicationsDataKey) {
+  const int64_t id = Add("a");
+  Add("a", other_app_);
+  EXPECT_THROW(secrets().FindSealed(app_, {id, ""}), StoreError)
+      << "a secret whose application has no data key: the store lost something";
+  ASSERT_TRUE(secrets().EnsureDataKey(app_, "k-app").ok());
+  ASSERT_TRUE(secrets().EnsureDataKey(other_app_, "k-other").ok());
+  for (const SecretLookup& which : {SecretLookup{id, ""}, SecretLookup{std::nullopt, "a"}}) {
+    const auto found = secrets().FindSealed(app_, which);
+    ASSERT_TRUE(found.ok());
+    EXPECT_EQ(found->record.id, id);
+    EXPECT_EQ(found->record.application_id, app_);
+    EXPECT_EQ(found->record.name, "a");
+    EXPECT_EQ(found->record.sealed_value, Find(app_, {id, ""})->sealed_value);
+    EXPECT_EQ(found->wrapped_data_key, "k-app") << "its own application's key";
+  }
+  EXPECT_EQ(secrets().FindSealed(app_, {std::nullopt, "b"}).outcome(), Outcome::kNotFound);
+  EXPECT_EQ(secrets().FindSealed(other_app_, {id, ""}).outcome(), Outcome::kNotFound)
+      << "another application's secret id";
+  ASSERT_EQ(applications().Delete(account_.id, {false, {app_}, {}}), kDeleted);
+  EXPECT_EQ(secrets().FindSealed(app_, {id, ""}).outcome(), Outcome::kApplicationGone);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SecretsTest, ::testing::ValuesIn(ConformanceBackends()),
                          BackendName);
 

@@ -157,6 +157,28 @@ Result<SecretRecord> PostgresSecrets::Find(int64_t application_id, const SecretL
   });
 }
 
+Result<SealedSecret> PostgresSecrets::FindSealed(int64_t application_id,
+                                                 const SecretLookup& which) {
+  return db_.RunObserving([&](Connection& c) -> Result<SealedSecret> {
+    // One round trip for a GetSecretValue's read, with the lookup generation (LookupCache).
+    const std::string sql = std::string("SELECT ") + kSecretColumns +
+                            ", k.wrapped_key, (SELECT value FROM lookup_generation) "
+                            "FROM applications a LEFT JOIN secrets s ON s.application_id = a.id "
+                            "AND " +
+                            (which.id ? "s.id = $2" : "s.name = $2") +
+                            " LEFT JOIN data_keys k ON k.application_id = a.id WHERE a.id = $1";
+    const Rows rows = c.Exec(sql.c_str(), {Param::Int(application_id), LookupParam(which)});
+    if (rows.empty()) return Outcome::kApplicationGone;
+    db_.lookups().Observe(rows.Int(0, 8));
+    if (rows.IsNull(0, 0)) return Outcome::kNotFound;
+    if (rows.IsNull(0, 7)) {
+      throw StoreError("application " + std::to_string(application_id) +
+                       " has secrets but no data key");
+    }
+    return SealedSecret{SecretAt(rows, 0), rows.Bytes(0, 7)};
+  });
+}
+
 Result<SecretPage> PostgresSecrets::List(int64_t application_id, std::string_view name_part,
                                          int64_t offset, int64_t limit) {
   // One statement, so the page and its total come from one snapshot. strpos(): a literal

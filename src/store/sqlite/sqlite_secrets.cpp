@@ -177,6 +177,22 @@ Result<SecretRecord> SqliteSecrets::Find(int64_t application_id, const SecretLoo
   });
 }
 
+Result<SealedSecret> SqliteSecrets::FindSealed(int64_t application_id, const SecretLookup& which) {
+  return db_.Read([&](Connection& c) -> Result<SealedSecret> {
+    // The read of a GetSecretValue: confirms, in this snapshot, the key and application the
+    // call took from the cache.
+    if (db_.lookups().AnsweredFromCache()) db_.ObserveGeneration(c);
+    auto secret = SelectSecret(c, application_id, which);
+    if (!secret) return NothingFound(c, application_id);
+    auto wrapped = SelectDataKey(c, application_id);
+    if (!wrapped) {
+      throw StoreError("application " + std::to_string(application_id) +
+                       " has secrets but no data key");
+    }
+    return SealedSecret{std::move(*secret), std::move(*wrapped)};
+  });
+}
+
 Result<SecretPage> SqliteSecrets::List(int64_t application_id, std::string_view name_part,
                                        int64_t offset, int64_t limit) {
   return db_.Read([&](Connection& c) -> Result<SecretPage> {

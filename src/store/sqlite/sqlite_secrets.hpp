@@ -18,6 +18,7 @@ class SqliteSecrets final : public SecretStore {
   Result<SecretRecord> Add(int64_t application_id, const std::string& name, int64_t now,
                            const SealNewSecret& seal) override;
   Result<SecretRecord> Find(int64_t application_id, const SecretLookup& which) override;
+  Result<SealedSecret> FindSealed(int64_t application_id, const SecretLookup& which) override;
   Result<SecretPage> List(int64_t application_id, std::string_view name_part, int64_t offset,
                           int64_t limit) override;
   Outcome Revise(int64_t application_id, const SecretLookup& which,
