@@ -22,6 +22,16 @@ using common::HttpResponse;
 
 namespace {
 
+bool IsUnavailable(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const store::StoreUnavailable&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 constexpr std::string_view kApiPrefix = "/platform_api";
 
 HttpResponse JsonResponse(int status, std::string body) {
@@ -258,6 +268,10 @@ std::optional<HttpResponse> Router::HandleApi(const HttpRequest& request,
     }
     // A write handed on to answer later was confirmed before it was (Call): it stands.
     if (!failure && !answer) return answer;
+    // An unavailable store is the answer whatever the lookups were (a write on outdated ones
+    // writes nothing), and asking the store for their generation would only wait once more,
+    // past SPEC 15's 10 s.
+    if (failure && IsUnavailable(failure)) std::rethrow_exception(failure);
     if (lookups->Confirm()) {
       if (failure) std::rethrow_exception(failure);
       return answer;

@@ -11,6 +11,7 @@ using store::Outcome;
 namespace {
 
 constexpr auto Binding = SecretBinding;
+constexpr const char* kNoDataKey = "application has secrets but no data key";
 
 store::SecretLookup Lookup(const SecretRef& ref) {
   return store::SecretLookup{ref.id, ref.id ? std::string() : ref.name.value_or("")};
@@ -97,7 +98,7 @@ store::Result<SecureString> Secrets::EnsureDataKey(int64_t application_id) {
 store::Result<SecureString> Secrets::DataKeyOfExisting(int64_t application_id) const {
   auto data_key = DataKey(application_id);
   if (data_key.outcome() == Outcome::kNotFound) {
-    throw crypto::KeyringError("application has secrets but no data key");
+    throw crypto::KeyringError(kNoDataKey);
   }
   return data_key;
 }
@@ -150,7 +151,8 @@ store::Result<RevealedSecret> Secrets::Reveal(int64_t account_id, int64_t applic
   const auto found = store_.FindSealed(application_id, Lookup(ref));
   if (!found.ok()) return found.outcome();
   const store::SecretRecord& record = found->record;
-  const SecureString data_key = keyring_.UnwrapDataKey(found->wrapped_data_key, application_id);
+  if (!found->wrapped_data_key) throw crypto::KeyringError(kNoDataKey);
+  const SecureString data_key = keyring_.UnwrapDataKey(*found->wrapped_data_key, application_id);
   SecureString value = crypto::Keyring::Open(
       data_key, record.sealed_value, Binding(account_id, application_id, record.id, "value"));
   return RevealedSecret{Describe(account_id, data_key, record), std::move(value)};

@@ -14,9 +14,9 @@ namespace coffer::store {
 // Groups work queued from many threads, so that one statement and one commit serve many
 // callers: a thread of its own takes everything waiting at that moment (up to `max_batch`, in
 // the order queued) and hands it to `write` as one batch. Items queued while a batch is written
-// form the next one, so none waits for more than one batch besides its own. `write` runs on
-// that thread only, one batch at a time; it must tell every item of its batch how it ended and
-// must not throw.
+// form the next one (or the ones after, past `max_batch`): an item waits for the batches ahead
+// of it, so a batch that stalls stalls them. `write` runs on that thread only, one batch at a
+// time; it must tell every item of its batch how it ended and must not throw.
 template <typename Item>
 class Batcher {
  public:
@@ -35,6 +35,12 @@ class Batcher {
   }
   Batcher(const Batcher&) = delete;
   Batcher& operator=(const Batcher&) = delete;
+
+  // Items queued and not yet taken into a batch (for tests).
+  std::size_t queued() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+  }
 
   void Add(Item item) {
     {
@@ -58,13 +64,13 @@ class Batcher {
         }
       }
       write_(batch);
-      batch.clear();  // now: an item may hold what its caller waits to release
+      batch.clear();  // now, not at the next batch: an item may own what others wait for
     }
   }
 
   const std::size_t max_batch_;
   const std::function<void(std::vector<Item>&)> write_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Item> queue_;  // guarded by mutex_
   bool stopping_ = false;   // guarded by mutex_

@@ -50,7 +50,8 @@ struct SecretPage {
 // A secret with the wrapped data key its fields are sealed under (FindSealed).
 struct SealedSecret {
   SecretRecord record;
-  std::string wrapped_data_key;
+  // Nullopt when the application has no data key, which a store that holds its secrets lost.
+  std::optional<std::string> wrapped_data_key;
 };
 
 // An application's data key as stored: wrapped under the master key.
@@ -99,8 +100,7 @@ class SecretStore {
   // The secret with its sealed fields: kOk, kNotFound or kApplicationGone.
   virtual Result<SecretRecord> Find(int64_t application_id, const SecretLookup& which) = 0;
   // Find() and GetDataKey() from one snapshot (one statement where the backend can): what
-  // revealing a secret reads. kOk, kNotFound or kApplicationGone; throws StoreError when the
-  // secret exists but its application has no data key.
+  // revealing a secret reads. kOk, kNotFound or kApplicationGone.
   virtual Result<SealedSecret> FindSealed(int64_t application_id, const SecretLookup& which) = 0;
   // Secrets whose name contains `name_part` ignoring ASCII case (all when empty), by id,
   // paged, without sealed values; the page and its total come from one snapshot. kOk or

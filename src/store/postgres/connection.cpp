@@ -332,6 +332,7 @@ Rows Connection::Check(pg_result* result) {
       " (SQLSTATE " + code + ")";
   if (code == "23505") throw UniqueViolation(message);
   if (code == "40001" || code == "40P01") throw TransientConflict(message);
+  if (code == "55P03") throw LockNotAvailable(message);
   if (MeansUnavailable(code)) throw StoreUnavailable(message);
   throw StoreError(message);
 }

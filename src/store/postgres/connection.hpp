@@ -33,6 +33,13 @@ class TransientConflict : public StoreError {
   using StoreError::StoreError;
 };
 
+// A lock the statement asked for with NOWAIT was held by another transaction (SQLSTATE
+// 55P03). Nothing was written.
+class LockNotAvailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // True when PostgreSQL can hold `s` as text: valid UTF-8 without NUL. A lookup by a string
 // that is not text can match nothing stored, so callers answer "not found" without asking.
 bool IsText(std::string_view s);

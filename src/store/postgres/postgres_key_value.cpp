@@ -33,20 +33,14 @@ constexpr const char* kListUnbounded =
     "WHERE application_id = a.id AND key >= $2 AND expires_at > $3 "
     "ORDER BY key LIMIT $4 OFFSET $5) i ON true WHERE a.id = $1 ORDER BY i.key";
 
-}  // namespace
-
-// Every Put of a batch in one statement. Each item is written only if its application exists
-// (share-locking its row, so a concurrent delete waits or is seen) and the lookup generation is
-// the one its caller's cache expects (-1: anything goes). Two Puts of one key in a batch: the
-// later one is written, as if it committed after the other. Rows are written in key order, so
-// two nodes' batches lock shared rows in the same order. Answers, per item in order, whether its
-// application exists and the generation the statement saw.
-constexpr const char* kPutBatch =
+// See WriteGroupedPuts. Answers, per item in order, whether its application exists and the
+// generation the statement saw.
+constexpr const char* kPutGroup =
     "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bigint[], "
     "$5::bigint[]) WITH ORDINALITY AS t(application_id, key, value, expires_at, expected, ord)), "
     "generation AS (SELECT value FROM lookup_generation), "
     "apps AS (SELECT id FROM applications WHERE id = ANY($1::bigint[]) ORDER BY id "
-    "FOR KEY SHARE), "
+    "FOR KEY SHARE NOWAIT), "
     "written AS (INSERT INTO kv_items (application_id, key, value, expires_at) "
     "SELECT DISTINCT ON (application_id, key) application_id, key, value, expires_at FROM input "
     "WHERE application_id IN (SELECT id FROM apps) "
@@ -56,6 +50,32 @@ constexpr const char* kPutBatch =
     "value = excluded.value, expires_at = excluded.expires_at) "
     "SELECT application_id IN (SELECT id FROM apps), (SELECT value FROM generation) "
     "FROM input ORDER BY ord";
+
+}  // namespace
+
+std::vector<GroupedPutSeen> WriteGroupedPuts(Connection& c, const std::vector<GroupedPut>& puts) {
+  std::vector<int64_t> applications, expiries, expected;
+  std::vector<std::string> keys, values;
+  for (const GroupedPut& put : puts) {
+    applications.push_back(put.application_id);
+    keys.push_back(put.item.key);
+    values.push_back(put.item.value);
+    expiries.push_back(put.item.expires_at);
+    expected.push_back(put.expected);
+  }
+  const Rows rows = c.Exec(
+      kPutGroup, {Param::IntArray(applications), Param::BytesArray(keys), Param::BytesArray(values),
+                  Param::IntArray(expiries), Param::IntArray(expected)});
+  if (rows.size() != static_cast<int>(puts.size())) {
+    throw StoreError("a grouped write answered for another number of items");
+  }
+  std::vector<GroupedPutSeen> seen;
+  seen.reserve(puts.size());
+  for (int row = 0; row < rows.size(); ++row) {
+    seen.push_back(GroupedPutSeen{rows.Bool(row, 0), rows.Int(row, 1)});
+  }
+  return seen;
+}
 
 PostgresKeyValue::PostgresKeyValue(Database& database)
     : db_(database),
@@ -67,43 +87,57 @@ PostgresKeyValue::PostgresKeyValue(Database& database)
 Outcome PostgresKeyValue::Put(int64_t application_id, const KvItem& item) {
   const int64_t expected = db_.lookups().ExpectedByWrite().value_or(-1);
   db_.lookups().StatementStarting();
-  std::promise<PutSeen> seen;
-  std::future<PutSeen> told = seen.get_future();
-  puts_.Add(PendingPut{application_id, item, expected, &seen});
-  const PutSeen result = told.get();  // rethrows the batch's failure
-  CheckGeneration(result.generation, expected);
-  return result.application_exists ? Outcome::kOk : Outcome::kApplicationGone;
+  auto waiter = std::make_shared<PutWaiter>();
+  std::future<GroupedPutSeen> told = waiter->seen.get_future();
+  puts_.Add(PendingPut{GroupedPut{application_id, item, expected}, waiter});
+  if (told.wait_for(kPutWait) != std::future_status::ready) {
+    waiter->abandoned = true;  // its group may still write it: a 503 write may have committed
+    throw StoreUnavailable("the database did not answer a grouped write in time");
+  }
+  GroupedPutSeen seen;
+  try {
+    seen = told.get();  // rethrows the group's failure
+  } catch (const LockNotAvailable&) {
+    return PutAlone(application_id, item, expected);
+  }
+  CheckGeneration(seen.generation, expected);
+  return seen.application_exists ? Outcome::kOk : Outcome::kApplicationGone;
+}
+
+Outcome PostgresKeyValue::PutAlone(int64_t application_id, const KvItem& item, int64_t expected) {
+  return db_.RunObserving([&](Connection& c) {
+    const Rows written = c.Exec(
+        "WITH app AS (SELECT id FROM applications WHERE id = $1 "
+        "AND ($5::bigint < 0 OR $5::bigint = (SELECT value FROM lookup_generation)) FOR KEY "
+        "SHARE), "
+        "written AS (INSERT INTO kv_items (application_id, key, value, expires_at) "
+        "SELECT id, $2::bytea, $3::bytea, $4::bigint FROM app "
+        "ON CONFLICT (application_id, key) DO UPDATE SET "
+        "value = excluded.value, expires_at = excluded.expires_at RETURNING 1) "
+        "SELECT (SELECT count(*) FROM written), (SELECT value FROM lookup_generation)",
+        {Param::Int(application_id), Param::Bytes(item.key), Param::Bytes(item.value),
+         Param::Int(item.expires_at), Param::Int(expected)});
+    CheckGeneration(written.Int(0, 1), expected);
+    return written.Int(0, 0) == 0 ? Outcome::kApplicationGone : Outcome::kOk;
+  });
 }
 
 void PostgresKeyValue::WritePuts(std::vector<PendingPut>& batch) {
-  std::vector<int64_t> applications, expiries, expected;
-  std::vector<std::string> keys, values;
-  for (const PendingPut& put : batch) {
-    applications.push_back(put.application_id);
-    keys.push_back(put.item.key);
-    values.push_back(put.item.value);
-    expiries.push_back(put.item.expires_at);
-    expected.push_back(put.expected);
-  }
-  std::vector<PutSeen> answers;
+  // A caller that stopped waiting has answered 503: its write is dropped while it still can be.
+  std::erase_if(batch, [](const PendingPut& pending) { return pending.waiter->abandoned.load(); });
+  if (batch.empty()) return;
+  std::vector<GroupedPutSeen> seen;
   try {
-    const Rows seen = db_.RunObserving([&](Connection& c) {
-      return c.Exec(kPutBatch, {Param::IntArray(applications), Param::BytesArray(keys),
-                                Param::BytesArray(values), Param::IntArray(expiries),
-                                Param::IntArray(expected)});
-    });
-    if (seen.size() != static_cast<int>(batch.size())) {
-      throw StoreError("a grouped write answered for another number of items");
-    }
-    for (int row = 0; row < seen.size(); ++row) {
-      answers.push_back(PutSeen{seen.Bool(row, 0), seen.Int(row, 1)});
-    }
+    std::vector<GroupedPut> puts;
+    puts.reserve(batch.size());
+    for (PendingPut& pending : batch) puts.push_back(std::move(pending.put));
+    seen = db_.RunObserving([&](Connection& c) { return WriteGroupedPuts(c, puts); });
   } catch (...) {
-    // The statement rolled back whole (or its answer cannot be read): every caller hears why.
-    for (PendingPut& put : batch) put.seen->set_exception(std::current_exception());
+    // The statement rolled back whole (or its answer could not be read): every caller hears why.
+    for (PendingPut& pending : batch) pending.waiter->seen.set_exception(std::current_exception());
     return;
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].seen->set_value(answers[i]);
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].waiter->seen.set_value(seen[i]);
 }
 
 Result<KvItem> PostgresKeyValue::Get(int64_t application_id, std::string_view key, int64_t now) {

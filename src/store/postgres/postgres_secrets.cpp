@@ -171,11 +171,7 @@ Result<SealedSecret> PostgresSecrets::FindSealed(int64_t application_id,
     if (rows.empty()) return Outcome::kApplicationGone;
     db_.lookups().Observe(rows.Int(0, 8));
     if (rows.IsNull(0, 0)) return Outcome::kNotFound;
-    if (rows.IsNull(0, 7)) {
-      throw StoreError("application " + std::to_string(application_id) +
-                       " has secrets but no data key");
-    }
-    return SealedSecret{SecretAt(rows, 0), rows.Bytes(0, 7)};
+    return SealedSecret{SecretAt(rows, 0), rows.OptionalBytes(0, 7)};
   });
 }
 

@@ -56,13 +56,20 @@ void SqliteAudit::AppendAsync(AuditAppend record, AuditChain chain,
   } catch (const StoreError&) {
     return done(std::current_exception());  // nothing was queued
   }
-  bool queue_group = false;
-  {
-    std::lock_guard lock(waiting_->mutex);
-    waiting_->records.push_back(Pending{std::move(record), std::move(chain), std::move(done)});
-    queue_group = !std::exchange(waiting_->group_queued, true);
+  std::unique_lock lock(waiting_->mutex);
+  waiting_->records.push_back(Pending{std::move(record), std::move(chain), std::move(done)});
+  if (waiting_->group_queued) return;  // the queued group takes it
+  // Queued under the lock, so no later write of this thread can overtake its record. (The
+  // writer thread takes this lock only while holding none of the queue's.)
+  try {
+    QueueGroup();
+    waiting_->group_queued = true;
+  } catch (...) {
+    Group unqueued;
+    unqueued.records.swap(waiting_->records);
+    lock.unlock();
+    Tell(unqueued, std::current_exception());
   }
-  if (queue_group) QueueGroup();
 }
 
 void SqliteAudit::QueueGroup() {

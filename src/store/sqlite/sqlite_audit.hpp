@@ -63,7 +63,7 @@ class SqliteAudit final : public AuditStore {
     bool group_queued = false;     // guarded by mutex: a write that will take `records` is queued
   };
 
-  // Queues the write that takes every waiting record.
+  // Queues the write that takes every waiting record; called with waiting_->mutex held.
   void QueueGroup();
   // Moves the waiting records into `group` and lets the next append queue a write again.
   static void Take(Waiting& waiting, Group& group);

@@ -185,11 +185,7 @@ Result<SealedSecret> SqliteSecrets::FindSealed(int64_t application_id, const Sec
     auto secret = SelectSecret(c, application_id, which);
     if (!secret) return NothingFound(c, application_id);
     auto wrapped = SelectDataKey(c, application_id);
-    if (!wrapped) {
-      throw StoreError("application " + std::to_string(application_id) +
-                       " has secrets but no data key");
-    }
-    return SealedSecret{std::move(*secret), std::move(*wrapped)};
+    return SealedSecret{std::move(*secret), std::move(wrapped)};
   });
 }
 

@@ -13,6 +13,7 @@
 
 #include "postgres_fixture.hpp"
 #include "store/postgres/migrations.hpp"
+#include "store/postgres/postgres_key_value.hpp"
 #include "store/postgres/serving_lease.hpp"
 
 namespace coffer::store::postgres {
@@ -203,52 +204,96 @@ TEST_F(PostgresTest, ArrayElementsAreLiteral) {
   EXPECT_EQ(store->secrets().List(app, "", 0, 10)->total_count, 0);
 }
 
-TEST_F(PostgresTest, PutsWaitingTogetherShareOneStatementAndTheLaterOfOneKeyWins) {
-  const auto store = Open();
-  const int64_t app = MakeApplication(*store);
-  // While a session holds the application row, the first Put's statement waits on it; the Puts
-  // made meanwhile queue for the next statement together.
-  const auto holder = Session();
-  holder->Script("BEGIN");
-  holder->Exec("SELECT 1 FROM applications WHERE id = $1 FOR UPDATE", {Param::Int(app)});
-  std::thread first([&] {
-    EXPECT_EQ(store->key_value().Put(app, {"first", "v", kNow + 100}), Outcome::kOk);
-  });
-  const auto waiting = Session();
-  while (waiting->Exec("SELECT count(*) FROM pg_locks WHERE NOT granted").Int(0, 0) == 0) {
+// Waits until a statement on the test database waits for a lock.
+void AwaitLockWait(Connection& session) {
+  while (session
+             .Exec("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                   "WHERE NOT l.granted AND a.datname = current_database()")
+             .Int(0, 0) == 0) {
     std::this_thread::yield();
   }
+}
+
+TEST_F(PostgresTest, PutsWaitingTogetherShareOneStatement) {
+  const auto store = Open();
+  const int64_t app = MakeApplication(*store);
+  ASSERT_EQ(store->key_value().Put(app, {"first", "v:first", kNow + 100}), Outcome::kOk);
+  // While a session holds the item's row, the group writing it waits; the Puts made meanwhile
+  // queue for the next group together.
+  const auto holder = Session();
+  holder->Script("BEGIN");
+  holder->Exec("SELECT 1 FROM kv_items WHERE key = 'first'::bytea FOR UPDATE");
+  auto& key_value = dynamic_cast<PostgresKeyValue&>(store->key_value());
+  std::thread first([&] {
+    EXPECT_EQ(key_value.Put(app, {"first", "v:first", kNow}), Outcome::kOk);
+  });
+  const auto watcher = Session();
+  AwaitLockWait(*watcher);
   constexpr int kPuts = 8;
-  std::atomic<int> started = 0;
   std::vector<std::thread> puts;
   for (int i = 0; i < kPuts; ++i) {
-    // Half write keys of their own, half one key: a statement may write a row once only.
-    const bool own = i < kPuts / 2;
-    const std::string key = own ? "k" + std::to_string(i) : "dup";
-    const std::string value = own ? "v:" + key : std::to_string(i);
-    puts.emplace_back([&, key, value] {
-      ++started;
+    const std::string key = "k" + std::to_string(i);
+    puts.emplace_back([&, key] {
       try {
-        EXPECT_EQ(store->key_value().Put(app, {key, value, kNow + 100}), Outcome::kOk);
+        EXPECT_EQ(key_value.Put(app, {key, "v:" + key, kNow + 100}), Outcome::kOk);
       } catch (const std::exception& failure) {
         ADD_FAILURE() << key << ": " << failure.what();
       }
     });
   }
-  while (started < kPuts) std::this_thread::yield();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // each Put queues at once
+  while (key_value.waiting_puts() < kPuts) std::this_thread::yield();
   holder->Script("COMMIT");
   first.join();
   for (auto& put : puts) put.join();
-  EXPECT_EQ(waiting
-                ->Exec("SELECT count(DISTINCT xmin::text) FROM kv_items "
-                       "WHERE key LIKE 'k%' OR key = 'dup'")
+  EXPECT_EQ(watcher->Exec("SELECT count(DISTINCT xmin::text) FROM kv_items WHERE key LIKE 'k%'")
                 .Int(0, 0),
             1)
-      << "the eight Puts queued behind the first were written by one transaction";
-  EXPECT_EQ(ListKeys(*store, app, "k").size(), static_cast<std::size_t>(kPuts / 2));
-  const std::string dup = store->key_value().Get(app, "dup", kNow)->value;
-  EXPECT_GE(std::stoi(dup), kPuts / 2) << "one of the Puts of the shared key";
+      << "the Puts queued behind the first were written by one transaction";
+  EXPECT_EQ(ListKeys(*store, app, "k").size(), static_cast<std::size_t>(kPuts));
+}
+
+TEST_F(PostgresTest, ALockedApplicationHoldsUpOnlyItsOwnPuts) {
+  const auto store = Open();
+  const int64_t locked = MakeApplication(*store);
+  const int64_t free = MakeApplication(*store, "other");
+  // As while the application is being deleted: its row is locked until the delete commits.
+  const auto holder = Session();
+  holder->Script("BEGIN");
+  holder->Exec("SELECT 1 FROM applications WHERE id = $1 FOR UPDATE", {Param::Int(locked)});
+  std::thread waiting([&] {
+    EXPECT_EQ(store->key_value().Put(locked, {"a", "v:a", kNow + 100}), Outcome::kOk);
+  });
+  const auto watcher = Session();
+  AwaitLockWait(*watcher);
+  EXPECT_EQ(store->key_value().Put(free, {"b", "v:b", kNow + 100}), Outcome::kOk)
+      << "answered while the other application is still locked";
+  EXPECT_EQ(ListKeys(*store, free, ""), Keys{"b"});
+  holder->Script("COMMIT");
+  waiting.join();
+  EXPECT_EQ(ListKeys(*store, locked, ""), Keys{"a"});
+}
+
+TEST_F(PostgresTest, AGroupWritesEachPutByItsOwnRules) {
+  const auto store = Open();
+  const int64_t app = MakeApplication(*store);
+  const auto session = Session();
+  const int64_t generation = session->Exec("SELECT value FROM lookup_generation").Int(0, 0);
+  const std::vector<GroupedPut> puts = {
+      {app, {"dup", "v:first", kNow + 100}, -1},
+      {app, {"own", "v:own", kNow + 100}, generation},
+      {app + 1000, {"gone", "v:gone", kNow + 100}, -1},
+      {app, {"stale", "v:stale", kNow + 100}, generation - 1},
+      {app, {"dup", "v:dup", kNow + 100}, -1},
+  };
+  const auto seen = WriteGroupedPuts(*session, puts);
+  ASSERT_EQ(seen.size(), puts.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].application_exists, i != 2) << i;
+    EXPECT_EQ(seen[i].generation, generation) << i;
+  }
+  EXPECT_EQ(ListKeys(*store, app, ""), (Keys{"dup", "own"}))
+      << "the stale Put and the one of a missing application wrote nothing";
+  // ListKeys checks each value is "v:" + key: the later of the two Puts of "dup" won.
 }
 
 }  // namespace

@@ -31,15 +31,16 @@ class SqliteAuditTest : public ::testing::Test {
   // Holds the writer thread in a write of its own until Release(), so appends made meanwhile
   // wait for it together. `inside` runs in that write first.
   void HoldWriter(std::function<void(Connection&)> inside = {}) {
-    std::promise<void> holding;
+    auto holding = std::make_shared<std::promise<void>>();
+    std::future<void> held = holding->get_future();
     database_.SubmitAsync(
-        [this, inside = std::move(inside), &holding](Connection& c) {
+        [this, inside = std::move(inside), holding](Connection& c) {
           if (inside) inside(c);
-          holding.set_value();
+          holding->set_value();
           release_.get_future().wait();
         },
         [](std::exception_ptr) {});
-    holding.get_future().wait();
+    held.wait();
   }
   void Release() { release_.set_value(); }
 
